@@ -82,3 +82,11 @@ def outsider_client(outsider) -> Client:
 
 
 ROLES = [Role.OWNER, Role.EDITOR, Role.VIEWER]
+
+
+@pytest.fixture
+def catalogue(db) -> int:
+    """The shared pattern and technique catalogue, loaded as `make run` loads it."""
+    from planner.catalogue_data import load_catalogue
+
+    return load_catalogue()
