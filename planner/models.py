@@ -35,6 +35,9 @@ class Project(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     archived = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
+    # Progress and open findings by severity, refreshed on every save so the
+    # dashboard can show every project at a glance with one query.
+    summary = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 
