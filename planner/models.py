@@ -5,10 +5,13 @@ Every row a person edits carries a `version`; saves go through
 version instead of overwriting it.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role, Team
 
@@ -532,6 +535,9 @@ class ShareLink(models.Model):
         return self.label or f"Share link {self.pk}"
 
 
+REPORT_STUCK_AFTER = timedelta(minutes=5)
+
+
 class Report(models.Model):
     """A PDF of one exact plan document, built in the background and kept in the database."""
 
@@ -546,6 +552,10 @@ class Report(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    # The exact plan document this report renders (its hash is content_hash). The
+    # task re-reads it from here, so a killed worker or a plan edited meanwhile
+    # cannot change what a report under this hash contains.
+    document = models.JSONField(null=True, blank=True, editable=False)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -561,3 +571,16 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"Report {self.content_hash[:8]} of {self.project}"
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued or rendering for longer than any real render takes: its worker died."""
+        return self.in_flight and self.updated_at < timezone.now() - REPORT_STUCK_AFTER
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED or self.is_stuck
