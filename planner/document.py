@@ -1,0 +1,688 @@
+"""The plan document: a whole plan as one versioned JSON document, and back.
+
+Export, import, milestones, the share page, the advisor and the PDF all read
+this document (format: docs/plan-document.md; schema:
+planner/schema/plan-document.schema.json). Rows refer to each other by name, so
+a document moves between installations and reads well in a diff.
+
+- `plan_document(project)` builds it in a fixed number of queries.
+- `document_hash(document)` identifies an exact plan (caches, reports).
+- `validate_document(data, team=...)` lists everything wrong, by JSON path.
+- `plan_import(team=..., document=..., user=...)` writes it as a new project, all or nothing.
+"""
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from accounts.models import Team, User
+from planner.levels import LEVELS
+from planner.models import (
+    Activity,
+    Boundary,
+    CatalogueEntry,
+    Context,
+    CoreQuestion,
+    CoreQuestionKey,
+    Decision,
+    Dismissal,
+    Entity,
+    JourneyStep,
+    LevelAnswer,
+    LevelStatus,
+    Operation,
+    Project,
+    Relationship,
+    TechniqueChoice,
+)
+
+SCHEMA_ID = "backplan/plan"
+SCHEMA_VERSION = 1
+SCHEMA_PATH = Path(__file__).parent / "schema" / "plan-document.schema.json"
+
+CONTEXT_FIELDS = [
+    "product",
+    "scale",
+    "team_size",
+    "languages",
+    "platform",
+    "clients",
+    "realtime",
+    "offline",
+    "ai",
+    "external_services",
+    "sensitivity",
+    "stage",
+]
+STEP_FIELDS = ["name", "data_needed", "timing", "offline", "updates", "external_services"]
+BOUNDARY_FIELDS = ["name", "responsibility", "reason"]
+ENTRY_FIELDS = [
+    "slug",
+    "name",
+    "kind",
+    "category",
+    "summary",
+    "problems",
+    "when_to_use",
+    "when_not_to",
+    "complexity",
+    "builtin_platforms",
+]
+REVEALED_BY_KINDS = ["journey_step", "operation", "entity", "relationship"]
+NEVER_SKIP = {str(level.number) for level in LEVELS if level.never_skip}
+QUESTION_KEYS = {str(level.number): [q.key for q in level.questions] for level in LEVELS}
+ROW_LISTS = ["journey_steps", "boundaries", "operations", "entities"]
+
+
+class PlanDocumentError(Exception):
+    """A document that cannot be imported; `errors` lists (json path, message)."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{path}: {message}" for path, message in errors[:5]))
+
+
+def relationship_name(source: str, target: str) -> str:
+    return f"{source} -> {target}"
+
+
+# --- Export -------------------------------------------------------------------------
+
+
+def plan_document(project: Project) -> dict[str, Any]:
+    """The whole plan as the versioned JSON document, in a fixed number of queries."""
+    context = Context.objects.filter(project=project).first()
+    levels = {a.level: a for a in LevelAnswer.objects.filter(project=project)}
+    steps = list(JourneyStep.objects.filter(project=project).order_by("id"))
+    boundaries = list(Boundary.objects.filter(project=project).order_by("id"))
+    entities = list(
+        Entity.objects.filter(project=project).select_related("boundary").order_by("id")
+    )
+    operations = list(
+        Operation.objects.filter(project=project)
+        .select_related("boundary")
+        .prefetch_related(Prefetch("entities", queryset=Entity.objects.order_by("id")))
+        .order_by("id")
+    )
+    relationships = list(
+        Relationship.objects.filter(project=project)
+        .select_related("source", "target")
+        .order_by("id")
+    )
+    decisions = list(
+        Decision.objects.filter(project=project)
+        .select_related(
+            "entry",
+            "journey_step",
+            "operation",
+            "entity",
+            "relationship__source",
+            "relationship__target",
+        )
+        .order_by("id")
+    )
+    techniques = list(
+        TechniqueChoice.objects.filter(project=project).select_related("entry").order_by("id")
+    )
+    core = {q.key: q for q in CoreQuestion.objects.filter(project=project)}
+    dismissals = list(Dismissal.objects.filter(project=project).order_by("id"))
+
+    custom = {
+        row.entry.pk: row.entry
+        for row in [*decisions, *techniques]
+        if row.entry.team_id == project.team_id
+    }
+    return {
+        "schema": SCHEMA_ID,
+        "schema_version": SCHEMA_VERSION,
+        "project": {"name": project.name, "description": project.description},
+        "context": _context_dict(context),
+        "levels": {str(n): _level_dict(levels.get(n), str(n)) for n in range(1, 7)},
+        "journey_steps": [{f: getattr(s, f) for f in STEP_FIELDS} for s in steps],
+        "boundaries": [{f: getattr(b, f) for f in BOUNDARY_FIELDS} for b in boundaries],
+        "operations": [
+            {
+                "name": op.name,
+                "category": op.category,
+                "boundary": op.boundary.name if op.boundary else None,
+                "trigger": op.trigger,
+                "latency": op.latency,
+                "entities": [e.name for e in op.entities.all()],
+            }
+            for op in operations
+        ],
+        "entities": [
+            {
+                "name": e.name,
+                "description": e.description,
+                "source_of_truth": e.source_of_truth,
+                "boundary": e.boundary.name if e.boundary else None,
+                "concurrency": e.concurrency,
+                "denormalized": e.denormalized,
+            }
+            for e in entities
+        ],
+        "relationships": [
+            {
+                "source": r.source.name,
+                "target": r.target.name,
+                "cardinality": r.cardinality,
+                "sync": r.sync,
+                "failure": r.failure,
+            }
+            for r in relationships
+        ],
+        "decisions": [
+            {
+                "pattern": d.entry.slug,
+                "status": d.status,
+                "problem": d.problem,
+                "rationale": d.rationale,
+                "revealed_by": _revealed_by(d),
+            }
+            for d in decisions
+        ],
+        "techniques": [
+            {"technique": t.entry.slug, "status": t.status, "notes": t.notes} for t in techniques
+        ],
+        "custom_entries": [
+            {f: getattr(entry, f) for f in ENTRY_FIELDS} for _, entry in sorted(custom.items())
+        ],
+        "core_questions": {
+            key: {
+                "answer": core[key].answer if key in core else "",
+                "levels": list(core[key].levels) if key in core else [],
+            }
+            for key in CoreQuestionKey.values
+        },
+        "dismissed_findings": [{"key": d.finding_key, "reason": d.reason} for d in dismissals],
+    }
+
+
+def _context_dict(context: Context | None) -> dict[str, Any]:
+    if context is None:
+        return {f: [] if f == "clients" else "" for f in CONTEXT_FIELDS}
+    return {
+        f: list(context.clients) if f == "clients" else getattr(context, f) for f in CONTEXT_FIELDS
+    }
+
+
+def _level_dict(answer: LevelAnswer | None, number: str) -> dict[str, Any]:
+    if answer is None:
+        return {"status": LevelStatus.NOT_STARTED.value, "skip_reason": "", "answers": {}}
+    # Only the method's own questions travel; other keys in the JSON field are not the plan.
+    answers = {
+        k: answer.answers[k]
+        for k in QUESTION_KEYS[number]
+        if isinstance(answer.answers.get(k), str)
+    }
+    return {"status": answer.status, "skip_reason": answer.skip_reason, "answers": answers}
+
+
+def _revealed_by(decision: Decision) -> dict[str, str] | None:
+    if decision.journey_step:
+        return {"kind": "journey_step", "name": decision.journey_step.name}
+    if decision.operation:
+        return {"kind": "operation", "name": decision.operation.name}
+    if decision.entity:
+        return {"kind": "entity", "name": decision.entity.name}
+    if decision.relationship:
+        rel = decision.relationship
+        return {"kind": "relationship", "name": relationship_name(rel.source.name, rel.target.name)}
+    return None
+
+
+def document_hash(document: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON: same plan, same hash, on any machine."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- Validation ---------------------------------------------------------------------
+
+
+@cache
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def json_path(parts) -> str:
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(document)"
+
+
+def validate_document(data: Any, team: Team | None = None) -> list[tuple[str, str]]:
+    """Everything wrong with `data` as (json path, message); empty when it can be imported.
+
+    `team` widens the catalogue: its own entries may be referenced by slug
+    without being carried in `custom_entries`.
+    """
+    if not isinstance(data, dict):
+        return [("(document)", "A plan document is a JSON object.")]
+    if data.get("schema") != SCHEMA_ID:
+        return [("schema", f'This is not a Backplan plan document (expected "{SCHEMA_ID}").')]
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        return [
+            (
+                "schema_version",
+                f"Unsupported schema version {json.dumps(version)}; "
+                f"this Backplan reads version {SCHEMA_VERSION}.",
+            )
+        ]
+    errors = _schema_errors(data)
+    errors += _nul_errors(data)
+    errors += _reference_errors(data, team)
+    # Stable order, no repeats: schema errors come back in no particular order.
+    return sorted(set(errors), key=lambda e: (_path_key(e[0]), e[1]))
+
+
+def _path_key(path: str) -> list:
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\[\]]+", path) if p]
+
+
+def _schema_errors(data: dict) -> list[tuple[str, str]]:
+    errors = []
+    for error in _validator().iter_errors(data):
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties":
+            known = set(error.schema.get("properties", {}))
+            for key in sorted(set(error.instance) - known):
+                errors.append((json_path([*path, key]), "Unknown key."))
+        elif error.validator == "required":
+            for key in error.validator_value:
+                if key not in error.instance:
+                    errors.append((json_path([*path, key]), "Required."))
+        else:
+            errors.append((json_path(path), _message(error)))
+    return errors
+
+
+def _message(error) -> str:
+    kind, value = error.validator, error.validator_value
+    if kind == "enum":
+        return "Must be one of: " + ", ".join(json.dumps(v) for v in value) + "."
+    if kind == "const":
+        return f"Must be {json.dumps(value)}."
+    if kind == "maxLength":
+        return f"Too long: at most {value} characters."
+    if kind == "minLength":
+        return "Must not be empty."
+    if kind == "type":
+        types = value if isinstance(value, list) else [value]
+        return "Must be " + " or ".join(_TYPE_NAMES.get(t, t) for t in types) + "."
+    if kind == "uniqueItems":
+        return "Lists the same value twice."
+    if kind == "pattern":
+        return "Only letters, digits, hyphens and underscores."
+    if kind in {"minimum", "maximum"}:
+        return "Must be a level from 1 to 6."
+    return error.message
+
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "object": "an object",
+    "array": "a list",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "null": "null",
+}
+
+
+def _nul_errors(data: Any, path: tuple = ()) -> list[tuple[str, str]]:
+    """Databases refuse NUL characters in text; say so instead of failing on save."""
+    if isinstance(data, str):
+        return [(json_path(path), "Contains a NUL character.")] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [e for k, v in data.items() for e in _nul_errors(v, (*path, str(k)))]
+    if isinstance(data, list):
+        return [e for i, v in enumerate(data) for e in _nul_errors(v, (*path, i))]
+    return []
+
+
+def _items(data: dict, key: str) -> Iterator[tuple[int, dict]]:
+    """The well-formed rows of a list (the schema reports the rest)."""
+    rows = data.get(key, [])
+    if isinstance(rows, list):
+        for i, row in enumerate(rows):
+            if isinstance(row, dict):
+                yield i, row
+
+
+def _names(data: dict, key: str, field: str = "name") -> set[str]:
+    return {row[field] for _, row in _items(data, key) if isinstance(row.get(field), str)}
+
+
+def _duplicates(data: dict, key: str, label, what: str) -> list[tuple[str, str]]:
+    seen: Counter = Counter()
+    errors = []
+    for i, row in _items(data, key):
+        value = label(row)
+        if value is None:
+            continue
+        seen[value] += 1
+        if seen[value] >= 2:
+            errors.append((f"{key}[{i}]", f"{what} {value} appears more than once."))
+    return errors
+
+
+def _reference_errors(data: dict, team: Team | None) -> list[tuple[str, str]]:
+    errors: list[tuple[str, str]] = []
+
+    def as_str(v):
+        return v if isinstance(v, str) else None
+
+    for key in ROW_LISTS:
+        errors += _duplicates(data, key, lambda r: _q(as_str(r.get("name"))), "The name")
+    errors += _duplicates(
+        data,
+        "relationships",
+        lambda r: (
+            _q(relationship_name(r["source"], r["target"]))
+            if as_str(r.get("source")) and as_str(r.get("target"))
+            else None
+        ),
+        "The relationship",
+    )
+    errors += _duplicates(
+        data, "decisions", lambda r: _q(as_str(r.get("pattern"))), "A decision on"
+    )
+    errors += _duplicates(
+        data, "techniques", lambda r: _q(as_str(r.get("technique"))), "The technique"
+    )
+    errors += _duplicates(data, "custom_entries", lambda r: _q(as_str(r.get("slug"))), "The slug")
+    errors += _duplicates(
+        data, "dismissed_findings", lambda r: _q(as_str(r.get("key"))), "The finding"
+    )
+
+    boundaries, entities = _names(data, "boundaries"), _names(data, "entities")
+    for list_key in ["operations", "entities"]:
+        for i, row in _items(data, list_key):
+            name = row.get("boundary")
+            if isinstance(name, str) and name and name not in boundaries:
+                errors.append((f"{list_key}[{i}].boundary", f"No boundary is named {_q(name)}."))
+    for i, row in _items(data, "operations"):
+        names = row.get("entities")
+        for j, name in enumerate(names if isinstance(names, list) else []):
+            if isinstance(name, str) and name not in entities:
+                errors.append((f"operations[{i}].entities[{j}]", f"No entity is named {_q(name)}."))
+    for i, row in _items(data, "relationships"):
+        for end in ["source", "target"]:
+            name = row.get(end)
+            if isinstance(name, str) and name not in entities:
+                errors.append((f"relationships[{i}].{end}", f"No entity is named {_q(name)}."))
+
+    targets = {
+        "journey_step": _names(data, "journey_steps"),
+        "operation": _names(data, "operations"),
+        "entity": entities,
+        "relationship": {
+            relationship_name(r["source"], r["target"])
+            for _, r in _items(data, "relationships")
+            if isinstance(r.get("source"), str) and isinstance(r.get("target"), str)
+        },
+    }
+    for i, row in _items(data, "decisions"):
+        revealed = row.get("revealed_by")
+        if isinstance(revealed, dict):
+            kind, name = revealed.get("kind"), revealed.get("name")
+            if kind in targets and isinstance(name, str) and name not in targets[kind]:
+                label = kind.replace("_", " ")
+                errors.append(
+                    (f"decisions[{i}].revealed_by.name", f"No {label} is named {_q(name)}.")
+                )
+
+    errors += _catalogue_errors(data, team)
+    errors += _level_errors(data)
+    return errors
+
+
+def _q(value: str | None) -> str | None:
+    return None if value is None else f"“{value}”"
+
+
+def _catalogue_errors(data: dict, team: Team | None) -> list[tuple[str, str]]:
+    wanted = [
+        (f"decisions[{i}].pattern", row["pattern"], CatalogueEntry.Kind.PATTERN)
+        for i, row in _items(data, "decisions")
+        if isinstance(row.get("pattern"), str)
+    ] + [
+        (f"techniques[{i}].technique", row["technique"], CatalogueEntry.Kind.TECHNIQUE)
+        for i, row in _items(data, "techniques")
+        if isinstance(row.get("technique"), str)
+    ]
+    if not wanted:
+        return []
+    kinds = resolve_catalogue_kinds(data, team, {slug for _, slug, _ in wanted})
+    errors = []
+    for path, slug, kind in wanted:
+        if slug not in kinds:
+            errors.append((path, f"No catalogue entry has the slug {_q(slug)}."))
+        elif kinds[slug] != kind:
+            errors.append((path, f"{_q(slug)} is not a {CatalogueEntry.Kind(kind).label.lower()}."))
+    return errors
+
+
+def resolve_catalogue_kinds(data: dict, team: Team | None, slugs: set[str]) -> dict[str, str]:
+    """slug -> kind, resolved as `plan_import` resolves it.
+
+    A slug in `custom_entries` names the team's entry (the existing one if the
+    team already has that slug, else the one the import creates); any other slug
+    names the shared entry, or failing that the team's own.
+    """
+    query = CatalogueEntry.objects.filter(slug__in=slugs, team=None)
+    if team is not None:
+        query = CatalogueEntry.objects.visible_to(team).filter(slug__in=slugs)
+    shared, own = {}, {}
+    for entry in query:
+        (shared if entry.team_id is None else own)[entry.slug] = entry.kind
+    custom = {
+        row["slug"]: row["kind"]
+        for _, row in _items(data, "custom_entries")
+        if isinstance(row.get("slug"), str) and isinstance(row.get("kind"), str)
+    }
+    kinds = {**own, **shared}
+    for slug, kind in custom.items():
+        kinds[slug] = own.get(slug, kind)
+    return kinds
+
+
+def _level_errors(data: dict) -> list[tuple[str, str]]:
+    levels = data.get("levels")
+    if not isinstance(levels, dict):
+        return []
+    errors = []
+    for number, level in levels.items():
+        if not isinstance(level, dict) or level.get("status") != LevelStatus.SKIPPED:
+            continue
+        if number in NEVER_SKIP:
+            errors.append((f"levels.{number}.status", f"Level {number} can never be skipped."))
+        reason = level.get("skip_reason", "")
+        if isinstance(reason, str) and not reason.strip():
+            errors.append((f"levels.{number}.skip_reason", "A skipped level needs a reason."))
+    return errors
+
+
+# --- Import -------------------------------------------------------------------------
+
+
+def plan_import(
+    *, team: Team, document: Any, user: User | None, name: str | None = None
+) -> Project:
+    """Create a new project in `team` from `document`, all or nothing.
+
+    Raises PlanDocumentError (and writes nothing) when the document is invalid.
+    A name already taken in the team becomes "Name (2)", "Name (3)", …
+    """
+    errors = validate_document(document, team)
+    if errors:
+        raise PlanDocumentError(errors)
+    doc = document
+    with transaction.atomic():
+        project = Project.objects.create(
+            team=team,
+            name=_free_name(team, name or doc["project"]["name"]),
+            description=doc["project"].get("description", ""),
+            created_by=user,
+        )
+        context = doc.get("context", {})
+        Context.objects.create(
+            project=project, **{f: context[f] for f in CONTEXT_FIELDS if f in context}
+        )
+        levels = doc.get("levels", {})
+        LevelAnswer.objects.bulk_create(
+            [LevelAnswer(project=project, level=n, **levels.get(str(n), {})) for n in range(1, 7)]
+        )
+        core = doc.get("core_questions", {})
+        CoreQuestion.objects.bulk_create(
+            [
+                CoreQuestion(project=project, key=k, **core.get(k, {}))
+                for k in CoreQuestionKey.values
+            ]
+        )
+        steps = _create_rows(JourneyStep, project, doc.get("journey_steps", []))
+        boundaries = _create_rows(Boundary, project, doc.get("boundaries", []))
+        entities = _create_rows(Entity, project, doc.get("entities", []), boundary=boundaries)
+        operations = _create_rows(
+            Operation, project, doc.get("operations", []), boundary=boundaries, skip={"entities"}
+        )
+        Operation.entities.through.objects.bulk_create(
+            [
+                Operation.entities.through(
+                    operation_id=operations[op["name"]].pk, entity_id=entities[e].pk
+                )
+                for op in doc.get("operations", [])
+                for e in op.get("entities", [])
+            ]
+        )
+        relationships = _create_relationships(project, doc.get("relationships", []), entities)
+        entries = _catalogue_for_import(team, doc)
+        rows_by_kind = {
+            "journey_step": steps,
+            "operation": operations,
+            "entity": entities,
+            "relationship": relationships,
+        }
+        Decision.objects.bulk_create(
+            [
+                Decision(
+                    project=project,
+                    entry=entries[d["pattern"]],
+                    status=d.get("status", Decision.Status.ADOPT),
+                    problem=d.get("problem", ""),
+                    rationale=d.get("rationale", ""),
+                    **_revealed_by_fields(d.get("revealed_by"), rows_by_kind),
+                )
+                for d in doc.get("decisions", [])
+            ]
+        )
+        TechniqueChoice.objects.bulk_create(
+            [
+                TechniqueChoice(
+                    project=project,
+                    entry=entries[t["technique"]],
+                    status=t.get("status", TechniqueChoice.Status.PLANNED),
+                    notes=t.get("notes", ""),
+                )
+                for t in doc.get("techniques", [])
+            ]
+        )
+        Dismissal.objects.bulk_create(
+            [
+                Dismissal(
+                    project=project,
+                    finding_key=d["key"],
+                    reason=d.get("reason", ""),
+                    dismissed_by=user,
+                )
+                for d in doc.get("dismissed_findings", [])
+            ]
+        )
+        Activity.objects.create(
+            project=project, user=user, summary="imported the plan from a plan document"
+        )
+    return project
+
+
+def _free_name(team: Team, wanted: str) -> str:
+    taken = set(Project.objects.filter(team=team).values_list("name", flat=True))
+    if wanted not in taken:
+        return wanted
+    n = 2
+    while True:
+        suffix = f" ({n})"
+        candidate = wanted[: Project._meta.get_field("name").max_length - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+def _create_rows(model, project: Project, rows: list[dict], *, boundary=None, skip=()) -> dict:
+    """bulk_create rows in document order (so ids keep that order); name -> instance."""
+    objs = []
+    for row in rows:
+        values = {k: v for k, v in row.items() if k not in skip}
+        if boundary is not None:
+            name = values.pop("boundary", None)
+            values["boundary"] = boundary[name] if name else None
+        objs.append(model(project=project, **values))
+    created = model.objects.bulk_create(objs)
+    return {obj.name: obj for obj in created}
+
+
+def _create_relationships(project: Project, rows: list[dict], entities: dict) -> dict:
+    objs = [
+        Relationship(
+            project=project,
+            source=entities[r["source"]],
+            target=entities[r["target"]],
+            cardinality=r["cardinality"],
+            sync=r.get("sync", ""),
+            failure=r.get("failure", ""),
+        )
+        for r in rows
+    ]
+    created = Relationship.objects.bulk_create(objs)
+    return {relationship_name(r.source.name, r.target.name): r for r in created}
+
+
+def _catalogue_for_import(team: Team, doc: dict) -> dict[str, CatalogueEntry]:
+    """slug -> entry for every slug the document uses; creates the team's missing entries."""
+    custom = {row["slug"]: row for row in doc.get("custom_entries", [])}
+    used = {d["pattern"] for d in doc.get("decisions", [])} | {
+        t["technique"] for t in doc.get("techniques", [])
+    }
+    team_entries = {
+        e.slug: e for e in CatalogueEntry.objects.filter(team=team, slug__in=used | set(custom))
+    }
+    missing = [
+        CatalogueEntry(team=team, **row) for slug, row in custom.items() if slug not in team_entries
+    ]
+    for entry in CatalogueEntry.objects.bulk_create(missing):
+        team_entries[entry.slug] = entry
+    shared = {e.slug: e for e in CatalogueEntry.objects.filter(team=None, slug__in=used)}
+    return {
+        slug: team_entries[slug] if slug in custom or slug not in shared else shared[slug]
+        for slug in used
+    }
+
+
+def _revealed_by_fields(revealed: dict | None, rows_by_kind: dict) -> dict:
+    if not revealed:
+        return {}
+    return {revealed["kind"]: rows_by_kind[revealed["kind"]][revealed["name"]]}
