@@ -1,0 +1,327 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from planner.levels import CONTEXT_HELP, LEVELS, Level
+from planner.models import (
+    Boundary,
+    CatalogueEntry,
+    ClientKind,
+    Context,
+    CoreQuestion,
+    Decision,
+    Entity,
+    JourneyStep,
+    Operation,
+    Project,
+    Relationship,
+    TechniqueChoice,
+)
+
+VERSION_WIDGET = forms.HiddenInput
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team or self.instance.team
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError("Give the project a name.")
+        others = Project.objects.filter(team=self.team, name__iexact=name)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise ValidationError("This team already has a project with that name.")
+        return name
+
+
+class VersionedForm(forms.ModelForm):
+    """A form for a row that carries the version it was loaded at."""
+
+    version = forms.IntegerField(widget=VERSION_WIDGET, required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 2)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError("A name is required.")
+        model = type(self.instance)
+        duplicates = model.objects.filter(project=self.project, name__iexact=name)
+        if duplicates.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                f"This plan already has a {model._meta.verbose_name} named “{name}”."
+            )
+        return name
+
+
+class ContextForm(VersionedForm):
+    clients = forms.MultipleChoiceField(
+        choices=ClientKind.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Context
+        fields = [
+            "product",
+            "scale",
+            "team_size",
+            "stage",
+            "languages",
+            "platform",
+            "clients",
+            "realtime",
+            "offline",
+            "ai",
+            "sensitivity",
+            "external_services",
+        ]
+        widgets = {
+            "product": forms.Textarea(attrs={"rows": 3}),
+            "external_services": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, text in CONTEXT_HELP.items():
+            self.fields[name].help_text = text
+        self.fields["product"].label = "What is the product?"
+        self.fields["scale"].label = "User scale"
+
+
+class JourneyStepForm(VersionedForm):
+    class Meta:
+        model = JourneyStep
+        fields = ["name", "data_needed", "timing", "updates", "offline", "external_services"]
+        labels = {"name": "Journey step", "data_needed": "Data the frontend needs, and when"}
+        help_texts = {
+            "name": "A step of the user's journey, e.g. “Open a conversation”.",
+            "external_services": "Services this step touches, comma-separated.",
+        }
+
+
+class BoundaryForm(VersionedForm):
+    class Meta:
+        model = Boundary
+        fields = ["name", "responsibility", "reason"]
+        labels = {"reason": "Operational reason for the boundary"}
+        help_texts = {
+            "reason": "Why this is separate: failure isolation, performance, scaling, "
+            "security or an external system. “Code organisation only” is a red flag."
+        }
+
+
+class ProjectRowChoiceMixin:
+    """Limit foreign keys to the project's own rows, with a clear message otherwise."""
+
+    def limit(self, name: str, queryset, message: str) -> None:
+        field = self.fields[name]
+        field.queryset = queryset
+        field.error_messages["invalid_choice"] = message
+        field.error_messages["invalid_pk_value"] = message
+
+
+class OperationForm(ProjectRowChoiceMixin, VersionedForm):
+    class Meta:
+        model = Operation
+        fields = ["name", "category", "boundary", "trigger", "latency", "entities"]
+        widgets = {"entities": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "trigger": "What starts it: a user action, a schedule, another operation.",
+            "entities": "The data it reads or writes (from Level 4).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit(
+            "boundary",
+            Boundary.objects.filter(project=self.project),
+            "Choose one of this plan's boundaries.",
+        )
+        self.limit(
+            "entities",
+            Entity.objects.filter(project=self.project),
+            "Choose entities of this plan (one of them no longer exists).",
+        )
+
+
+class EntityForm(ProjectRowChoiceMixin, VersionedForm):
+    class Meta:
+        model = Entity
+        fields = [
+            "name",
+            "description",
+            "source_of_truth",
+            "boundary",
+            "concurrency",
+            "denormalized",
+        ]
+        help_texts = {
+            "source_of_truth": "The one place whose copy wins, e.g. “messages table”.",
+            "concurrency": "How concurrent updates to it are handled.",
+            "denormalized": "Copies kept elsewhere for speed, and who updates them.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit(
+            "boundary",
+            Boundary.objects.filter(project=self.project),
+            "Choose one of this plan's boundaries.",
+        )
+
+
+class RelationshipForm(ProjectRowChoiceMixin, VersionedForm):
+    class Meta:
+        model = Relationship
+        fields = ["source", "target", "cardinality", "sync", "failure"]
+        labels = {"source": "From entity", "target": "To entity"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        entities = Entity.objects.filter(project=self.project)
+        message = "That entity is not in this plan (it may have been deleted)."
+        self.limit("source", entities, message)
+        self.limit("target", entities, message)
+
+    def clean(self):
+        cleaned = super().clean()
+        source, target = cleaned.get("source"), cleaned.get("target")
+        if source and target:
+            clash = Relationship.objects.filter(project=self.project, source=source, target=target)
+            if clash.exclude(pk=self.instance.pk).exists():
+                self.add_error("target", f"{source} → {target} is already described.")
+        return cleaned
+
+
+class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
+    revealed_by = forms.ChoiceField(
+        required=False,
+        label="Revealed by",
+        help_text="The earlier answer that showed the problem.",
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["entry", "status", "problem", "revealed_by", "rationale"]
+        labels = {"entry": "Pattern"}
+        help_texts = {"problem": "The problem from earlier levels that this pattern answers."}
+
+    SOURCES = {
+        "journey_step": JourneyStep,
+        "operation": Operation,
+        "entity": Entity,
+        "relationship": Relationship,
+    }
+
+    def __init__(self, *args, sources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        patterns = CatalogueEntry.objects.visible_to(self.project.team).filter(
+            kind=CatalogueEntry.Kind.PATTERN
+        )
+        self.limit("entry", patterns, "Choose a pattern from the catalogue.")
+        self.fields["revealed_by"].choices = [("", "—")] + list(sources or [])
+        for kind in self.SOURCES:
+            if getattr(self.instance, f"{kind}_id", None):
+                self.initial["revealed_by"] = f"{kind}:{getattr(self.instance, f'{kind}_id')}"
+
+    def clean_entry(self):
+        entry = self.cleaned_data["entry"]
+        clash = Decision.objects.filter(project=self.project, entry=entry)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(f"There is already a decision about {entry}.")
+        return entry
+
+    def clean_revealed_by(self):
+        value = self.cleaned_data["revealed_by"]
+        for kind in self.SOURCES:
+            setattr(self.instance, f"{kind}_id", None)
+        if value:
+            kind, _, pk = value.partition(":")
+            setattr(self.instance, f"{kind}_id", int(pk))
+        return value
+
+
+def decision_sources(rows: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Grouped choices for a decision's “revealed by”, from rows already loaded."""
+    groups = [
+        ("Journey steps", "journey_step", rows["journey_step"]),
+        ("Operations", "operation", rows["operation"]),
+        ("Entities", "entity", rows["entity"]),
+        ("Relationships", "relationship", rows["relationship"]),
+    ]
+    return [
+        (label, [(f"{kind}:{row.pk}", str(row)) for row in items])
+        for label, kind, items in groups
+        if items
+    ]
+
+
+class TechniqueForm(VersionedForm):
+    class Meta:
+        model = TechniqueChoice
+        fields = ["status", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 1})}
+
+
+class CoreQuestionForm(VersionedForm):
+    levels = forms.TypedMultipleChoiceField(
+        choices=[(level.number, f"{level.number}. {level.short}") for level in LEVELS],
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Addressed in levels",
+    )
+
+    class Meta:
+        model = CoreQuestion
+        fields = ["answer", "levels"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 3})}
+
+
+class AnswerForm(forms.Form):
+    """One key question of a level. `original` is the text the person started from."""
+
+    value = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000
+    )
+    original = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StatusForm(forms.Form):
+    ACTIONS = [("complete", "Mark complete"), ("reopen", "Reopen"), ("skip", "Skip")]
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    skip_reason = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, level: Level, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.level = level
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "skip":
+            if self.level.never_skip:
+                raise ValidationError(
+                    f"Level {self.level.number} can never be skipped: the guide calls it the "
+                    "one that everything else depends on."
+                )
+            if not cleaned.get("skip_reason", "").strip():
+                self.add_error("skip_reason", "Say why this level is skipped.")
+        return cleaned

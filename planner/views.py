@@ -1,0 +1,651 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.db.models import RestrictedError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role
+from accounts.teams import current_team
+from planner import forms as plan_forms
+from planner import services
+from planner.access import ROLE_MESSAGES, project_view
+from planner.levels import CORE_QUESTIONS, LEVELS, STEP_TITLES, STEPS, level
+from planner.models import Context, CoreQuestion, Project, TechniqueChoice
+from planner.rows import ROW_KINDS, RowKind
+from planner.versioning import StaleVersion, save_versioned
+from planner.workspace import LEVEL_ROWS, Plan, load_plan, step_neighbours
+
+INVALID, CONFLICT = 422, 409  # htmx is configured (base.html) to swap both
+ROLE_MESSAGE = ROLE_MESSAGES[Role.EDITOR]
+
+
+# --- Dashboard and projects -------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    team = current_team(request)
+    show_archived = request.GET.get("archived") == "1"
+    projects = Project.objects.none()
+    if team is not None:
+        projects = team.projects.filter(archived=show_archived).order_by("-updated_at")
+    return render(
+        request,
+        "planner/dashboard.html",
+        {"team": team, "projects": projects, "show_archived": show_archived},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    team = current_team(request)
+    if team is None:
+        raise Http404("You are not in a team.")
+    if not team.membership_set.filter(
+        user=request.user, role__in=[Role.OWNER, Role.EDITOR]
+    ).exists():
+        messages.error(request, f"Viewers of {team} cannot create projects.")
+        return redirect("dashboard")
+    form = plan_forms.ProjectForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        project = services.project_create(team=team, user=request.user, **form.cleaned_data)
+        messages.success(request, f"Created “{project}”. Start with its context.")
+        return redirect(project)
+    return render(request, "planner/project_form.html", {"form": form, "team": team})
+
+
+@project_view(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def project_settings(request: HttpRequest, project: Project) -> HttpResponse:
+    form = plan_forms.ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST":
+        if "archive" in request.POST:
+            project.archived = request.POST["archive"] == "1"
+            project.save(update_fields=["archived", "updated_at"])
+            messages.success(
+                request, f"“{project}” {'archived' if project.archived else 'restored'}."
+            )
+            return redirect("dashboard")
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Project renamed.")
+            return redirect("project_settings", project.pk)
+    activity = project.activities.select_related("user")[:20]
+    return render(
+        request,
+        "planner/project_settings.html",
+        {"project": project, "form": form, "activity": activity},
+    )
+
+
+@project_view(Role.OWNER)
+@require_http_methods(["GET", "POST"])
+def project_delete(request: HttpRequest, project: Project) -> HttpResponse:
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip() != project.name:
+            messages.error(request, "Type the project's exact name to delete it.")
+            return render(
+                request, "planner/project_delete.html", {"project": project}, status=INVALID
+            )
+        project.delete()
+        messages.success(request, f"Deleted “{project.name}”.")
+        return redirect("dashboard")
+    return render(request, "planner/project_delete.html", {"project": project})
+
+
+# --- The workspace ------------------------------------------------------------------
+
+
+@project_view()
+def workspace(request: HttpRequest, project: Project) -> HttpResponse:
+    return redirect("workspace_step", project.pk, "context")
+
+
+def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> dict:
+    """Everything the workspace template needs for one step."""
+    findings = services.plan_findings(plan.project)
+    previous, following = step_neighbours(step)
+    ctx = {
+        "project": plan.project,
+        "plan": plan,
+        "step": step,
+        "step_title": STEP_TITLES[step],
+        "progress": plan.progress(),
+        "previous": previous,
+        "next": following,
+        "previous_title": STEP_TITLES.get(previous),
+        "next_title": STEP_TITLES.get(following),
+        "step_titles": STEP_TITLES,
+        "can_edit": request.membership.allows(Role.EDITOR),
+        "is_owner": request.membership.allows(Role.OWNER),
+        "findings": [f for f in findings if f.level == step],
+        "totals": services.finding_totals(findings),
+    }
+    services.summary_refresh(plan, findings)
+    if step == "context":
+        ctx["form"] = plan_forms.ContextForm(instance=plan.context, project=plan.project)
+    elif step == "core":
+        ctx["core_forms"] = [
+            (
+                key,
+                title,
+                text,
+                plan_forms.CoreQuestionForm(
+                    instance=plan.core[key], project=plan.project, prefix=key
+                ),
+            )
+            for key, title, text in CORE_QUESTIONS
+        ]
+    else:
+        lv = level(step)
+        answer = plan.levels[lv.number]
+        ctx.update(
+            level=lv,
+            answer=answer,
+            missing=plan.missing_for_completion(lv),
+            skip_advice=[f for f in findings if f.level == step and f.kind == "skip_advice"],
+            questions=[(q, answer.answers.get(q.key, "")) for q in lv.questions],
+            sections=[row_section(plan, ROW_KINDS[k]) for k in LEVEL_ROWS[lv.number]],
+        )
+        if lv.number == 6:
+            ctx["checklist"] = technique_checklist(plan)
+    ctx.update(overrides)
+    return ctx
+
+
+def row_section(plan: Plan, kind: RowKind, add_form=None) -> dict:
+    return {
+        "kind": kind,
+        "rows": [(row, kind.details(row)) for row in plan.rows[kind.key]],
+        "add_form": add_form or row_form(plan, kind),
+    }
+
+
+def row_form(plan: Plan, kind: RowKind, data=None, instance=None):
+    extra = {}
+    if kind.key == "decision":
+        extra["sources"] = plan_forms.decision_sources(plan.rows)
+    prefix = f"{kind.key}-{instance.pk}" if instance else f"add-{kind.key}"
+    return kind.form(data, instance=instance, project=plan.project, prefix=prefix, **extra)
+
+
+def technique_checklist(plan: Plan) -> list[tuple]:
+    chosen = {choice.entry_id: choice for choice in plan.rows["technique"]}
+    items = []
+    for entry in plan.techniques:
+        choice = chosen.get(entry.pk) or TechniqueChoice(
+            project=plan.project, entry=entry, version=0
+        )
+        form = plan_forms.TechniqueForm(
+            instance=choice, project=plan.project, prefix=f"t{entry.pk}"
+        )
+        form.fields["version"].initial = choice.version
+        items.append((entry, choice, form))
+    return items
+
+
+@project_view()
+def workspace_step(request: HttpRequest, project: Project, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404("No such step.")
+    plan = load_plan(project)
+    return render(request, "planner/workspace.html", step_context(request, plan, step))
+
+
+def respond(
+    request: HttpRequest, plan: Plan, step: str, fragment: str | None, status: int = 200, **extra
+):
+    """An HTMX save answers with its own fragment plus the sidebar and advisor, out of band.
+
+    Without HTMX the browser gets the whole step page (with the form and its errors
+    on failure), or a redirect back to the step after a success.
+    """
+    if not request.htmx:
+        if status == 200:
+            return redirect(
+                reverse("workspace_step", args=[plan.project.pk, step]) + extra.get("anchor", "")
+            )
+        ctx = step_context(request, plan, step, **extra.get("page", {}))
+        return render(request, "planner/workspace.html", ctx, status=status)
+    ctx = step_context(request, plan, step, **extra.get("ctx", {}))
+    ctx["oob"] = True
+    html = render_to_string(f"planner/workspace.html#{fragment}", ctx, request) if fragment else ""
+    html += render_to_string("planner/workspace.html#sidebar", ctx, request)
+    html += render_to_string("planner/workspace.html#advisor", ctx, request)
+    return HttpResponse(html, status=status)
+
+
+def conflict_form(form, current, **kwargs):
+    """Re-bind a refused form to the row as it now stands, keeping the person's input.
+
+    Its version becomes the current one, so submitting again reapplies their values
+    deliberately; `form.conflict` lists what the other person saved.
+    """
+    data = form.data.copy()
+    data[form.add_prefix("version")] = current.version
+    fresh = type(form)(data, instance=current, prefix=form.prefix, **kwargs)
+    fresh.is_valid()
+    fresh.conflict = [
+        (fresh[name].label, display_value(current, name))
+        for name in fresh.Meta.fields
+        if name in fresh.cleaned_data
+        and str(fresh.initial.get(name, "")) != str(fresh.cleaned_data[name])
+    ]
+    return fresh
+
+
+def display_value(row, name: str) -> str:
+    field = row._meta.get_field(name)
+    if field.many_to_many:
+        return ", ".join(str(item) for item in getattr(row, name).all()) or "—"
+    if field.choices and not isinstance(getattr(row, name), list):
+        return getattr(row, f"get_{name}_display")() or "—"
+    value = getattr(row, name)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value) if value not in (None, "") else "—"
+
+
+def save_form(form) -> None:
+    """Save a valid versioned form: refused (StaleVersion) if the row changed meanwhile."""
+    instance = form.instance
+    fields = [n for n in form.Meta.fields if not instance._meta.get_field(n).many_to_many]
+    if instance.pk is None:
+        form.save()
+        return
+    save_versioned(instance, form.cleaned_data.get("version") or 0, fields)
+    for name in form.Meta.fields:
+        if instance._meta.get_field(name).many_to_many:
+            getattr(instance, name).set(form.cleaned_data[name])
+
+
+@project_view(Role.EDITOR)
+@require_POST
+def context_save(request: HttpRequest, project: Project) -> HttpResponse:
+    context = get_object_or_404(Context, project=project)
+    form = plan_forms.ContextForm(request.POST, instance=context, project=project)
+    status = 200
+    if not form.is_valid():
+        status = INVALID
+    else:
+        try:
+            save_form(form)
+            services.activity_record(
+                project=project, user=request.user, summary="edited the context"
+            )
+            form = plan_forms.ContextForm(instance=form.instance, project=project)
+            form.saved = True
+        except StaleVersion as stale:
+            form, status = conflict_form(form, stale.current, project=project), CONFLICT
+    plan = load_plan(project)
+    return respond(
+        request, plan, "context", "context-form", status, ctx={"form": form}, page={"form": form}
+    )
+
+
+@project_view(Role.EDITOR)
+@require_POST
+def answer_save(request: HttpRequest, project: Project, number: int, key: str) -> HttpResponse:
+    lv = level(number) if 1 <= number <= len(LEVELS) else None
+    question = next((q for q in lv.questions if q.key == key), None) if lv else None
+    if question is None:
+        raise Http404("No such question.")
+    form = plan_forms.AnswerForm(request.POST, prefix=key)
+    status, conflict = 200, None
+    if form.is_valid():
+        try:
+            services.level_answer_save(
+                project=project, level=lv, key=key, user=request.user, **form.cleaned_data
+            )
+        except StaleVersion as stale:
+            status, conflict = CONFLICT, stale.current.answers.get(key, "")
+    else:
+        status = INVALID
+    plan = load_plan(project)
+    ctx = {
+        "question": question,
+        "value": form.data.get(form.add_prefix("value"), ""),
+        "answer": plan.levels[lv.number],
+        "answer_form": form,
+        "conflict": conflict,
+        "has_conflict": conflict is not None,
+        "saved": status == 200,
+    }
+    return respond(request, plan, str(number), "question", status, ctx=ctx, anchor=f"#q-{key}")
+
+
+@project_view(Role.EDITOR)
+@require_POST
+def level_status(request: HttpRequest, project: Project, number: int) -> HttpResponse:
+    if not 1 <= number <= len(LEVELS):
+        raise Http404("No such level.")
+    lv = level(number)
+    plan = load_plan(project)
+    form = plan_forms.StatusForm(request.POST, level=lv)
+    if form.is_valid():
+        missing = (
+            plan.missing_for_completion(lv) if form.cleaned_data["action"] == "complete" else []
+        )
+        if missing:
+            form.add_error(
+                None, "Before this level is complete it needs " + "; ".join(missing) + "."
+            )
+        else:
+            services.level_status_set(
+                project=project,
+                level=lv,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["skip_reason"],
+                missing=[],
+                user=request.user,
+            )
+            plan = load_plan(project)
+            return respond(request, plan, str(number), "level-status")
+    return respond(
+        request,
+        plan,
+        str(number),
+        "level-status",
+        INVALID,
+        ctx={"status_form": form},
+        page={"status_form": form},
+    )
+
+
+# --- Rows: add, edit, delete in place -----------------------------------------------
+
+
+def row_kind(kind: str) -> RowKind:
+    if kind not in ROW_KINDS:
+        raise Http404("No such kind of row.")
+    return ROW_KINDS[kind]
+
+
+@project_view(Role.EDITOR)
+@require_POST
+def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
+    kind = row_kind(kind)
+    plan = load_plan(project)
+    form = row_form(plan, kind, request.POST)
+    if not form.is_valid():
+        section = row_section(plan, kind, add_form=form)
+        return respond(
+            request,
+            plan,
+            str(kind.level),
+            "rows",
+            INVALID,
+            ctx={"section": section},
+            page={"sections": replace_section(plan, kind, section)},
+        )
+    form.instance.project = project
+    save_form(form)
+    services.level_touch(project=project, level_number=kind.level)
+    services.activity_record(
+        project=project, user=request.user, summary=f"added {kind.noun} “{form.instance}”"
+    )
+    plan = load_plan(project)
+    return respond(
+        request,
+        plan,
+        str(kind.level),
+        "rows",
+        ctx={"section": row_section(plan, kind)},
+        anchor=f"#{kind.key}-{form.instance.pk}",
+    )
+
+
+def replace_section(plan: Plan, kind: RowKind, section: dict) -> list[dict]:
+    return [
+        section if key == kind.key else row_section(plan, ROW_KINDS[key])
+        for key in LEVEL_ROWS[kind.level]
+    ]
+
+
+@project_view()
+@require_http_methods(["GET", "POST"])
+def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> HttpResponse:
+    kind = row_kind(kind)
+    plan = load_plan(project)
+    row = next((r for r in plan.rows[kind.key] if r.pk == pk), None)
+    if row is None:
+        raise Http404("That row no longer exists.")
+    if request.method == "GET":
+        if request.GET.get("cancel") and request.htmx:
+            return render(
+                request,
+                "planner/workspace.html#row",
+                {
+                    "kind": kind,
+                    "row": row,
+                    "details": kind.details(row),
+                    "project": project,
+                    "can_edit": True,
+                },
+            )
+        form = row_form(plan, kind, instance=row)
+        template = "planner/workspace.html#row-form" if request.htmx else "planner/row_form.html"
+        return render(
+            request, template, {"kind": kind, "row": row, "form": form, "project": project}
+        )
+    if not request.membership.allows(Role.EDITOR):
+        raise PermissionDenied(ROLE_MESSAGE)
+    form = row_form(plan, kind, request.POST, instance=row)
+    status = 200
+    if form.is_valid():
+        try:
+            save_form(form)
+            services.activity_record(
+                project=project, user=request.user, summary=f"edited {kind.noun} “{row}”"
+            )
+        except StaleVersion as stale:
+            if stale.current is None:
+                messages.error(
+                    request,
+                    f"Someone deleted this {kind.noun} meanwhile; your changes were not saved.",
+                )
+                raise Http404("Deleted meanwhile.") from None
+            form, status = (
+                conflict_form(form, stale.current, project=project, **row_form_extra(plan, kind)),
+                CONFLICT,
+            )
+    else:
+        status = INVALID
+    if status != 200:
+        if request.htmx:
+            html = render_to_string(
+                "planner/workspace.html#row-form",
+                {"kind": kind, "row": row, "form": form, "project": project},
+                request,
+            )
+            return HttpResponse(html, status=status)
+        return render(
+            request,
+            "planner/row_form.html",
+            {"kind": kind, "row": row, "form": form, "project": project},
+            status=status,
+        )
+    plan = load_plan(project)
+    row = next(r for r in plan.rows[kind.key] if r.pk == pk)
+    return respond(
+        request,
+        plan,
+        str(kind.level),
+        "row",
+        ctx={"kind": kind, "row": row, "details": kind.details(row)},
+        anchor=f"#{kind.key}-{pk}",
+    )
+
+
+def row_form_extra(plan: Plan, kind: RowKind) -> dict:
+    return {"sources": plan_forms.decision_sources(plan.rows)} if kind.key == "decision" else {}
+
+
+@project_view(Role.EDITOR)
+@require_POST
+def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> HttpResponse:
+    kind = row_kind(kind)
+    row = get_object_or_404(kind.model, project=project, pk=pk)
+    try:
+        row.delete()
+    except RestrictedError as error:
+        users = sorted({str(obj) for obj in error.restricted_objects})
+        message = f"“{row}” is still used by {', '.join(users[:5])}. Change or delete those first."
+        plan = load_plan(project)
+        if not request.htmx:
+            messages.error(request, message)
+            return redirect(
+                reverse("workspace_step", args=[project.pk, kind.level]) + f"#{kind.key}-{pk}"
+            )
+        row = next(r for r in plan.rows[kind.key] if r.pk == pk)
+        return respond(
+            request,
+            plan,
+            str(kind.level),
+            "row",
+            CONFLICT,
+            ctx={"kind": kind, "row": row, "details": kind.details(row), "row_error": message},
+        )
+    services.activity_record(
+        project=project, user=request.user, summary=f"deleted {kind.noun} “{row}”"
+    )
+    if not request.htmx:
+        messages.success(request, f"Deleted {kind.noun} “{row}”.")
+    plan = load_plan(project)
+    return respond(request, plan, str(kind.level), None)
+
+
+# --- Level 6 checklist and the core questions ---------------------------------------------
+
+
+@project_view(Role.EDITOR)
+@require_POST
+def technique_save(request: HttpRequest, project: Project, entry_id: int) -> HttpResponse:
+    plan = load_plan(project)
+    entry = next((e for e in plan.techniques if e.pk == entry_id), None)
+    if entry is None:
+        raise Http404("No such technique.")
+    choice = next((c for c in plan.rows["technique"] if c.entry_id == entry_id), None)
+    choice = choice or TechniqueChoice(project=project, entry=entry, version=0)
+    form = plan_forms.TechniqueForm(
+        request.POST, instance=choice, project=project, prefix=f"t{entry_id}"
+    )
+    status = 200
+    if form.is_valid():
+        try:
+            if choice.pk is None and (form.cleaned_data["version"] or 0) == 0:
+                form.instance.version = 1
+                form.save()
+            else:
+                save_form(form)
+            services.level_touch(project=project, level_number=6)
+            services.activity_record(
+                project=project,
+                user=request.user,
+                summary=f"marked {entry} as {form.instance.get_status_display().lower()}",
+            )
+        except StaleVersion as stale:
+            form, status = conflict_form(form, stale.current, project=project), CONFLICT
+        except IntegrityError:
+            current = TechniqueChoice.objects.get(project=project, entry=entry)
+            form, status = conflict_form(form, current, project=project), CONFLICT
+    else:
+        status = INVALID
+    plan = load_plan(project)
+    saved = next((c for c in plan.rows["technique"] if c.entry_id == entry_id), choice)
+    return respond(
+        request,
+        plan,
+        "6",
+        "technique",
+        status,
+        ctx={"item": (entry, saved, form), "saved": status == 200},
+        anchor=f"#technique-{entry_id}",
+    )
+
+
+@project_view(Role.EDITOR)
+@require_POST
+def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
+    question = get_object_or_404(CoreQuestion, project=project, key=key)
+    form = plan_forms.CoreQuestionForm(request.POST, instance=question, project=project, prefix=key)
+    status = 200
+    if form.is_valid():
+        try:
+            save_form(form)
+            services.activity_record(
+                project=project,
+                user=request.user,
+                summary=f"answered the core question on {question}",
+            )
+        except StaleVersion as stale:
+            form, status = conflict_form(form, stale.current, project=project), CONFLICT
+    else:
+        status = INVALID
+    plan = load_plan(project)
+    title, text = next((t, x) for k, t, x in CORE_QUESTIONS if k == key)
+    return respond(
+        request,
+        plan,
+        "core",
+        "core-question",
+        status,
+        ctx={"item": (key, title, text, form), "saved": status == 200},
+        anchor=f"#core-{key}",
+    )
+
+
+# --- Findings ----------------------------------------------------------------------
+
+
+@project_view()
+def findings(request: HttpRequest, project: Project) -> HttpResponse:
+    plan = load_plan(project)
+    all_findings = services.plan_findings(project)
+    groups = [
+        (severity, [f for f in all_findings if f.severity == severity and not f.dismissed])
+        for severity in services.SEVERITIES
+    ]
+    return render(
+        request,
+        "planner/findings.html",
+        {
+            "project": project,
+            "plan": plan,
+            "groups": [(s, items) for s, items in groups if items],
+            "dismissed": [f for f in all_findings if f.dismissed],
+            "totals": services.finding_totals(all_findings),
+            "step_titles": STEP_TITLES,
+            "can_edit": request.membership.allows(Role.EDITOR),
+        },
+    )
+
+
+@project_view(Role.EDITOR)
+@require_POST
+def finding_dismiss(request: HttpRequest, project: Project) -> HttpResponse:
+    key = request.POST.get("key", "")[:300]
+    reason = request.POST.get("reason", "").strip()[:1000]
+    if request.POST.get("restore"):
+        project.dismissals.filter(finding_key=key).delete()
+        messages.success(request, "Finding restored.")
+    elif not key or not reason:
+        messages.error(request, "Say why you dismiss this finding.")
+    else:
+        project.dismissals.update_or_create(
+            finding_key=key, defaults={"reason": reason, "dismissed_by": request.user}
+        )
+        services.activity_record(
+            project=project, user=request.user, summary=f"dismissed finding {key}"
+        )
+        messages.success(request, "Finding dismissed. It stays listed under “Dismissed”.")
+    back = request.POST.get("next", "")
+    if back.startswith(f"/projects/{project.pk}/"):
+        return redirect(back)
+    return redirect("findings", project.pk)
