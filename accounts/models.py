@@ -38,6 +38,10 @@ class UserManager(BaseUserManager):
         extra_fields["is_superuser"] = True
         return self._create_user(email, password, **extra_fields)
 
+    def get_by_natural_key(self, email):
+        # Logging in as Alice@Example.com finds alice@example.com: addresses are one per person.
+        return self.get(email__iexact=email)
+
 
 class User(AbstractUser):
     """A person, who logs in with their email address."""
@@ -85,6 +89,9 @@ class Team(models.Model):
     def role_of(self, user) -> str | None:
         membership = self.membership_set.filter(user=user).first()
         return membership.role if membership else None
+
+    def owner_count(self) -> int:
+        return self.membership_set.filter(role=Role.OWNER).count()
 
 
 class Membership(models.Model):
@@ -136,3 +143,7 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
