@@ -1,0 +1,40 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from planner.document import plan_document
+from planner.models import Project
+
+
+class Command(BaseCommand):
+    help = "Export a plan as its JSON plan document, Markdown or a PDF report."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("project", type=int, help="The project's id.")
+        parser.add_argument("--format", choices=["json", "md", "pdf"], default="json")
+        parser.add_argument("-o", "--output", help="File to write (stdout when omitted).")
+
+    def handle(self, *args, **options) -> None:
+        project = Project.objects.filter(pk=options["project"]).first()
+        if project is None:
+            raise CommandError(f"No project with id {options['project']}.", returncode=2)
+        document = plan_document(project)
+        fmt, output = options["format"], options["output"]
+        if fmt == "pdf":
+            if not output:
+                raise CommandError("A PDF needs a file: pass -o FILE.", returncode=2)
+            from planner.pdf import render_pdf
+
+            Path(output).write_bytes(render_pdf(document))
+            return
+        if fmt == "md":
+            from planner.markdown import plan_markdown
+
+            text = plan_markdown(document)
+        else:
+            text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            self.stdout.write(text, ending="")
