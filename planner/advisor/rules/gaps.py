@@ -1,0 +1,365 @@
+"""Gaps: what the plan is missing or leaves unanswered."""
+
+import re
+from collections.abc import Iterator
+
+from planner.advisor.findings import GAP, HIGH, LOW, MEDIUM, Hit, evidence, rule
+from planner.advisor.plan import Plan, row_evidence
+from planner.catalogue_data import BY_SLUG
+
+try:  # the method's content; a local table keeps the advisor working without it
+    from planner.levels import CORE_QUESTIONS, LEVELS
+
+    REQUIRED_KEYS = {str(lvl.number): lvl.required_keys for lvl in LEVELS}
+    NEVER_SKIP = {str(lvl.number) for lvl in LEVELS if lvl.never_skip}
+    CORE_TITLES = {key: title for key, title, _ in CORE_QUESTIONS}
+except ImportError:  # pragma: no cover
+    REQUIRED_KEYS = {
+        "1": [
+            "data_when",
+            "fast_vs_async",
+            "offline_sync",
+            "realtime_vs_polling",
+            "external_services",
+        ],
+        "2": ["auth_separate", "realtime_vs_batch", "external_isolated", "updated_together"],
+        "3": ["responsibilities"],
+        "4": ["source_of_truth", "sync", "partial_failure", "concurrent_updates"],
+        "5": ["problems_revealed"],
+        "6": [],
+    }
+    NEVER_SKIP = {"1", "4"}
+    CORE_TITLES = {
+        "data_integrity": "Data integrity",
+        "performance": "Performance under load",
+        "failure_isolation": "Failure isolation",
+        "security": "Security boundaries",
+    }
+
+FAILURE_HANDLING_SLUGS = ("circuit-breaker", "retry-backoff", "graceful-degradation")
+FAILURE_WORDS = re.compile(r"time ?outs?|timed out|fallback|retr(y|ies)|circuit", re.IGNORECASE)
+REALTIME_SLUGS = ("event-driven", "pubsub-fanout", "realtime-subscriptions")
+ROWS_OF_LEVEL = {"1": "journey_steps", "3": "operations", "4": "entities"}
+ROW_WORDS = {"journey_steps": "journey steps", "operations": "operations", "entities": "entities"}
+
+
+@rule(
+    "GAP-CONTEXT-MISSING",
+    kind=GAP,
+    severity=MEDIUM,
+    level="context",
+    title="Context incomplete",
+    message="The context leaves {missing} blank, so the advisor cannot filter options by them.",
+    action="Fill in the context: it drives every recommendation.",
+)
+def gap_context_missing(plan: Plan) -> Iterator[Hit]:
+    missing = [
+        key.replace("_", " ")
+        for key in ("scale", "team_size", "platform", "stage")
+        if not plan.context[key]
+    ]
+    if missing:
+        ev = [evidence("context", "context", k.replace(" ", "_"), "") for k in missing]
+        yield Hit("context", ev, {"missing": ", ".join(missing)})
+
+
+@rule(
+    "GAP-NEVER-SKIP",
+    kind=GAP,
+    severity=HIGH,
+    level="1",
+    title="A never-skip level was skipped",
+    message="Level {n} is skipped, but it must never be: {why}",
+    action="Un-skip Level {n} and answer its questions, even briefly.",
+)
+def gap_never_skip(plan: Plan) -> Iterator[Hit]:
+    why = {
+        "1": "it maps what the frontend needs and drives everything else.",
+        "4": "it decides your schema and prevents consistency disasters.",
+    }
+    for number in sorted(NEVER_SKIP):
+        lvl = plan.levels[number]
+        if lvl.skipped:
+            ev = [evidence(number, "level", "status", f"skipped: {lvl.skip_reason}")]
+            yield Hit(
+                f"level-{number}",
+                ev,
+                {"n": number, "why": why.get(number, "the guide says so.")},
+                level=number,
+            )
+
+
+@rule(
+    "GAP-SKIP-NO-REASON",
+    kind=GAP,
+    severity=LOW,
+    level="2",
+    title="Skipped without a reason",
+    message="Level {n} is skipped without a reason.",
+    action="Say why Level {n} does not apply, so reviewers can judge it.",
+)
+def gap_skip_no_reason(plan: Plan) -> Iterator[Hit]:
+    for number, lvl in sorted(plan.levels.items()):
+        if lvl.skipped and not lvl.skip_reason:
+            ev = [evidence(number, "level", "skip_reason", "")]
+            yield Hit(f"level-{number}", ev, {"n": number}, level=number)
+
+
+@rule(
+    "GAP-LEVEL-INCOMPLETE",
+    kind=GAP,
+    severity=MEDIUM,
+    level="1",
+    title="Marked complete with answers missing",
+    message="Level {n} is marked complete, but {missing} missing.",
+    action="Answer what is missing in Level {n}, or mark it in progress.",
+)
+def gap_level_incomplete(plan: Plan) -> Iterator[Hit]:
+    for number, lvl in sorted(plan.levels.items()):
+        if lvl.status != "complete":
+            continue
+        missing = [key for key in REQUIRED_KEYS.get(number, []) if not lvl.answer(key)]
+        ev = [evidence(number, "level", key, "") for key in missing]
+        parts = [key.replace("_", " ") for key in missing]
+        collection = ROWS_OF_LEVEL.get(number)
+        if collection and not getattr(plan, collection):
+            parts.append(f"no {ROW_WORDS[collection]}")
+            ev.append(evidence(number, "level", collection, "none"))
+        if parts:
+            verb = "is" if len(parts) == 1 else "are"
+            yield Hit(
+                f"level-{number}",
+                ev,
+                {"n": number, "missing": f"{', '.join(parts)} {verb}"},
+                level=number,
+            )
+
+
+@rule(
+    "GAP-BOUNDARY-NO-REASON",
+    kind=GAP,
+    severity=LOW,
+    level="2",
+    title="Boundary without an operational reason",
+    message="{name} has no operational reason recorded.",
+    action="Pick its reason: failure isolation, performance, scaling, security, external "
+    "integration — or core.",
+)
+def gap_boundary_no_reason(plan: Plan) -> Iterator[Hit]:
+    for boundary in plan.boundaries:
+        if not boundary["reason"]:
+            name = boundary["name"] or "(unnamed)"
+            yield Hit(name, [row_evidence("boundary", boundary, "")], {"name": name})
+
+
+@rule(
+    "GAP-OPERATION-NO-BOUNDARY",
+    kind=GAP,
+    severity=MEDIUM,
+    level="3",
+    title="Operation without a boundary",
+    message="{what}",
+    action="{action}",
+)
+def gap_operation_no_boundary(plan: Plan) -> Iterator[Hit]:
+    known = {b["name"] for b in plan.boundaries if b["name"]}
+    if known:
+        for op in plan.operations:
+            name = op["name"] or "(unnamed)"
+            if not op["boundary"]:
+                what = f"{name} belongs to no boundary."
+                action = "Give it the boundary whose data and failure mode it shares."
+            elif op["boundary"] not in known:
+                what = f"{name} names the boundary {op['boundary']}, which does not exist."
+                action = "Pick one of the plan's boundaries, or add the missing one in Level 2."
+            else:
+                continue
+            yield Hit(
+                name,
+                [row_evidence("operation", op, op["boundary"])],
+                {"what": what, "action": action},
+            )
+    elif plan.operations and plan.levels["2"].status in {"in_progress", "complete"}:
+        yield Hit(
+            "level-2",
+            [evidence("2", "level", "status", plan.levels["2"].status)],
+            {
+                "what": "Level 2 is not skipped, yet the plan has no boundaries for its "
+                f"{len(plan.operations)} operations.",
+                "action": "Add the one core boundary (most plans need no more), or skip "
+                "Level 2 with a reason.",
+            },
+            severity=LOW,
+        )
+
+
+@rule(
+    "GAP-ENTITY-NO-SOURCE",
+    kind=GAP,
+    severity=HIGH,
+    level="4",
+    title="Entity without a source of truth",
+    message="{name} has no single source of truth. When copies disagree, nobody knows "
+    "which one wins.",
+    action="Name the one store whose copy of {name} is authoritative.",
+)
+def gap_entity_no_source(plan: Plan) -> Iterator[Hit]:
+    for entity in plan.entities:
+        if not entity["source_of_truth"]:
+            name = entity["name"] or "(unnamed)"
+            yield Hit(name, [row_evidence("entity", entity, "")], {"name": name})
+
+
+@rule(
+    "GAP-RELATIONSHIP-NO-SYNC",
+    kind=GAP,
+    severity=MEDIUM,
+    level="4",
+    title="Relationship without a sync story",
+    message="{name}: nothing says how the two sides stay in sync when one changes.",
+    action="Say how: same transaction, a follow-up job, an event or a periodic repair.",
+)
+def gap_relationship_no_sync(plan: Plan) -> Iterator[Hit]:
+    for rel in plan.relationships:
+        if not rel["sync"]:
+            yield Hit(rel["name"], [row_evidence("relationship", rel, "")], {"name": rel["name"]})
+
+
+@rule(
+    "GAP-RELATIONSHIP-NO-FAILURE",
+    kind=GAP,
+    severity=MEDIUM,
+    level="4",
+    title="Relationship without a partial-failure story",
+    message="{name}: nothing says what happens when an update fails partway.",
+    action="Say what is rolled back, retried or compensated, and what the user sees.",
+)
+def gap_relationship_no_failure(plan: Plan) -> Iterator[Hit]:
+    for rel in plan.relationships:
+        if not rel["failure"]:
+            yield Hit(rel["name"], [row_evidence("relationship", rel, "")], {"name": rel["name"]})
+
+
+@rule(
+    "GAP-DANGLING-NAME",
+    kind=GAP,
+    severity=LOW,
+    level="4",
+    title="A reference to something that does not exist",
+    message="{what}",
+    action="Fix the name or add the missing row.",
+)
+def gap_dangling_name(plan: Plan) -> Iterator[Hit]:
+    entity_names = {e["name"] for e in plan.entities if e["name"]}
+    for rel in plan.relationships:
+        for side in ("source", "target"):
+            if rel[side] not in entity_names:
+                what = f"{rel['name']}: the {side} entity “{rel[side]}” does not exist."
+                ev = [row_evidence("relationship", rel, rel[side])]
+                yield Hit(f"{rel['name']}:{side}", ev, {"what": what})
+    for op in plan.operations:
+        for name in op["entities"]:
+            if name not in entity_names:
+                what = f"{op['name'] or '(unnamed)'} touches “{name}”, which is not an entity."
+                ev = [row_evidence("operation", op, name)]
+                yield Hit(f"{op['name']}:{name}", ev, {"what": what}, level="3")
+    known_slugs = set(BY_SLUG) | plan.custom_slugs
+    for decision in plan.decisions:
+        if decision["pattern"] not in known_slugs:
+            what = f"The decision on “{decision['pattern']}” names no catalogue entry."
+            yield Hit(
+                f"pattern:{decision['pattern']}",
+                [row_evidence("decision", decision, decision["pattern"])],
+                {"what": what},
+                level="5",
+            )
+
+
+@rule(
+    "GAP-EXTERNAL-NO-FAILURE",
+    kind=GAP,
+    severity=HIGH,
+    level="1",
+    title="External service without failure handling",
+    message="{name} is an external service, but the plan says nothing about what happens "
+    "when it is slow or down.",
+    action="Adopt timeouts with retry and backoff (and graceful degradation for optional "
+    "features), or a circuit breaker on busy request paths.",
+)
+def gap_external_no_failure(plan: Plan) -> Iterator[Hit]:
+    services = plan.external_services()
+    if not services:
+        return
+    if plan.adopted(*FAILURE_HANDLING_SLUGS) or plan.technique_used(*FAILURE_HANDLING_SLUGS):
+        return
+    if FAILURE_WORDS.search(plan.all_text):
+        return
+    for name, where in services:
+        yield Hit(name.lower(), [where], {"name": name})
+
+
+@rule(
+    "GAP-REALTIME-NO-MECHANISM",
+    kind=GAP,
+    severity=MEDIUM,
+    level="3",
+    title="Real-time need without a mechanism",
+    message="Real-time updates are needed, but no operation is a real-time subscription "
+    "and no pub/sub or event decision delivers them.",
+    action="Add the real-time subscription operations in Level 3 (or adopt pub/sub in Level 5).",
+)
+def gap_realtime_no_mechanism(plan: Plan) -> Iterator[Hit]:
+    ev = [plan.ctx("realtime")] if plan.needs("realtime") else []
+    ev += [
+        row_evidence("journey_step", s, "Real-time push")
+        for s in plan.journey_steps
+        if s["updates"] == "realtime"
+    ]
+    if not ev:
+        return
+    if any(op["category"] == "realtime" for op in plan.operations):
+        return
+    if plan.adopted(*REALTIME_SLUGS):
+        return
+    yield Hit("realtime", ev[:10])
+
+
+@rule(
+    "GAP-OFFLINE-NO-SYNC",
+    kind=GAP,
+    severity=MEDIUM,
+    level="1",
+    title="Offline need without a sync story",
+    message="The app must work offline, but the plan has no offline-sync decision and "
+    "does not say how changes made offline are synchronised.",
+    action="Answer the offline question in Level 1 and decide on offline sync in Level 5, "
+    "with a conflict rule per entity in Level 4.",
+)
+def gap_offline_no_sync(plan: Plan) -> Iterator[Hit]:
+    ev = [plan.ctx("offline")] if plan.needs("offline") else []
+    ev += [
+        row_evidence("journey_step", s, "works offline") for s in plan.journey_steps if s["offline"]
+    ]
+    if not ev:
+        return
+    if plan.adopted("offline-sync") or plan.levels["1"].answer("offline_sync"):
+        return
+    if any(e["concurrency"] == "merge" for e in plan.entities):
+        return
+    yield Hit("offline", ev[:10])
+
+
+@rule(
+    "GAP-CORE-QUESTION",
+    kind=GAP,
+    severity=MEDIUM,
+    level="core",
+    title="Core question unanswered",
+    message="The core question “{title}” is not answered.",
+    action="Answer it for this plan and name the levels that address it.",
+)
+def gap_core_question(plan: Plan) -> Iterator[Hit]:
+    for key, title in CORE_TITLES.items():
+        answer = plan.core_questions.get(key, {}).get("answer", "")
+        if not answer:
+            yield Hit(key, [evidence("core", "core_question", key, "")], {"title": title})
