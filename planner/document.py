@@ -474,8 +474,13 @@ def _catalogue_errors(data: dict, team: Team | None) -> list[tuple[str, str]]:
         if slug not in kinds:
             errors.append((path, f"No catalogue entry has the slug {_q(slug)}."))
         elif kinds[slug] != kind:
-            errors.append((path, f"{_q(slug)} is not a {CatalogueEntry.Kind(kind).label.lower()}."))
+            errors.append(
+                (path, f"{_q(slug)} is {_KIND_NAMES[kinds[slug]]}, not {_KIND_NAMES[kind]}.")
+            )
     return errors
+
+
+_KIND_NAMES = {"pattern": "an architecture pattern", "technique": "an implementation technique"}
 
 
 def resolve_catalogue_kinds(data: dict, team: Team | None, slugs: set[str]) -> dict[str, str]:
