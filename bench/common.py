@@ -1,0 +1,75 @@
+"""Shared helpers for the benchmarks in bench/ (run them with `make bench`).
+
+A benchmark script calls `setup_django()` before importing models, times its work
+with `measure()`, and records the numbers with `report()`, which prints a line and
+writes bench/results/<name>.json (git-ignored) for docs/benchmarks.md.
+"""
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def setup_django() -> None:
+    """Make the project importable and configure Django (settings from the environment)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+@dataclass(frozen=True)
+class Timing:
+    name: str
+    runs: int
+    median_s: float
+    min_s: float
+    max_s: float
+    p90_s: float
+
+
+def measure(name: str, fn: Callable[[], object], *, runs: int = 5, warmup: int = 1) -> Timing:
+    """Call `fn` `warmup` times untimed, then `runs` times, and summarise the wall times."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    p90 = times[min(len(times) - 1, round(0.9 * (len(times) - 1)))]
+    return Timing(name, runs, statistics.median(times), times[0], times[-1], p90)
+
+
+def report(benchmark: str, timings: list[Timing], **facts: object) -> Path:
+    """Print the timings and write them, with the machine and any facts, as JSON."""
+    for t in timings:
+        print(
+            f"{t.name:<40} median {t.median_s * 1000:8.1f} ms   "
+            f"min {t.min_s * 1000:8.1f}   p90 {t.p90_s * 1000:8.1f}   max {t.max_s * 1000:8.1f}"
+            f"   ({t.runs} runs)"
+        )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{benchmark}.json"
+    payload = {
+        "benchmark": benchmark,
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        "database": os.environ.get("DATABASE_URL", "sqlite (default)").split("@")[-1],
+        "facts": facts,
+        "timings": [asdict(t) for t in timings],
+    }
+    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return path
