@@ -98,7 +98,7 @@ bench: install
 	@set -euo pipefail; \
 	scripts=$$(ls bench/*.py 2>/dev/null | grep -vE '/(common|__init__)\.py$$' || true); \
 	if [ -z "$$scripts" ]; then echo "No benchmarks in bench/ yet."; exit 1; fi; \
-	for s in $$scripts; do echo "== $$s"; $(PY) "$$s"; done
+	for s in $$scripts; do echo "== $$s"; PYTHONPATH=. $(PY) "$$s"; done
 
 # --- Cleaning ------------------------------------------------------------------
 
