@@ -1,0 +1,286 @@
+"""The PDF report: content, safety of the renderer, unicode, size, and how it looks."""
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from pypdf import PdfReader
+
+from planner.pdf import RefusedURL, StaticOnlyFetcher, boundary_diagram, entity_diagram, render_pdf
+
+DEMO_PATH = Path(__file__).resolve().parents[2] / "planner" / "fixtures" / "demo-plan.json"
+
+ATTACKS = [
+    '<img src="file:///etc/passwd">',
+    '<link rel="attachment" href="file:///etc/passwd">',
+    '<link rel="stylesheet" href="http://127.0.0.1:5432/">',
+    "<style>@import url(file:///etc/passwd);</style>",
+    '<div style="background: url(file:///etc/passwd)">x</div>',
+    "</textarea><object data=file:///etc/shadow></object>",
+]
+
+
+def demo_document() -> dict:
+    return json.loads(DEMO_PATH.read_text())
+
+
+def large_document(rows: int = 200, answer_bytes: int = 10_000) -> dict:
+    """The demo plan grown to `rows` rows in every list and ~10 KB per free-text answer."""
+    doc = demo_document()
+    filler = ("The quick brown fox jumps over the lazy dog; " * 300)[:answer_bytes]
+    for level in doc["levels"].values():
+        level["answers"] = {key: filler for key in level["answers"]} or {"notes": filler}
+    medium = filler[:600]
+    doc["boundaries"] = [
+        {"name": f"Boundary {i}", "responsibility": medium, "reason": "core"} for i in range(rows)
+    ]
+    doc["journey_steps"] = [
+        {
+            "name": f"Step {i}",
+            "data_needed": medium,
+            "timing": "fast",
+            "offline": i % 2 == 0,
+            "updates": "realtime",
+            "external_services": "Push",
+        }
+        for i in range(rows)
+    ]
+    doc["operations"] = [
+        {
+            "name": f"operation{i}",
+            "category": "immediate",
+            "boundary": f"Boundary {i % rows}",
+            "trigger": "User taps",
+            "latency": "interactive",
+            "entities": [f"Entity {i}"],
+        }
+        for i in range(rows)
+    ]
+    doc["entities"] = [
+        {
+            "name": f"Entity {i}",
+            "description": medium,
+            "source_of_truth": "db",
+            "boundary": f"Boundary {i}",
+            "concurrency": "optimistic",
+            "denormalized": "",
+        }
+        for i in range(rows)
+    ]
+    doc["relationships"] = [
+        {
+            "source": f"Entity {i}",
+            "target": f"Entity {i + 1}",
+            "cardinality": "1:N",
+            "sync": medium,
+            "failure": medium,
+        }
+        for i in range(rows - 1)
+    ]
+    doc["decisions"] = [
+        {
+            "pattern": f"custom-pattern-{i}",
+            "status": "defer",
+            "problem": medium,
+            "rationale": medium,
+            "revealed_by": None,
+        }
+        for i in range(rows)
+    ]
+    doc["techniques"] = [
+        {"technique": f"custom-technique-{i}", "status": "planned", "notes": medium}
+        for i in range(rows)
+    ]
+    return doc
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def squash(text: str) -> str:
+    """Compare text regardless of line breaks, hyphenation and ligatures."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\u00ad\u2010\u2011-]+", "", text)
+
+
+def all_answers(document: dict) -> list[str]:
+    """Every free-text answer of a plan document."""
+    texts = [v for v in document["context"].values() if isinstance(v, str) and len(v) > 12]
+    for level in document["levels"].values():
+        texts += [v for v in level["answers"].values() if v]
+        if level.get("skip_reason"):
+            texts.append(level["skip_reason"])
+    for key in ("journey_steps", "boundaries", "entities", "relationships"):
+        for row in document[key]:
+            texts += [v for k, v in row.items() if isinstance(v, str) and len(v) > 12]
+    for row in document["decisions"]:
+        texts += [row["problem"], row["rationale"]]
+    texts += [t["notes"] for t in document["techniques"] if t["notes"]]
+    texts += [q["answer"] for q in document["core_questions"].values() if q["answer"]]
+    return [t for t in texts if t.strip()]
+
+
+@pytest.fixture(scope="module")
+def demo_pdf(django_db_setup, django_db_blocker) -> bytes:
+    with django_db_blocker.unblock():
+        return render_pdf(demo_document(), team_name="Acme")
+
+
+@pytest.mark.django_db
+def test_demo_pdf_contains_every_answer(demo_pdf):
+    text = squash(pdf_text(demo_pdf))
+    missing = [answer[:60] for answer in all_answers(demo_document()) if squash(answer) not in text]
+    assert missing == []
+
+
+def test_demo_pdf_has_cover_contents_and_sections(demo_pdf):
+    reader = PdfReader(io.BytesIO(demo_pdf))
+    assert len(reader.pages) > 8
+    first = reader.pages[0].extract_text()
+    assert "Pocket Chat" in first and "Acme" in first
+    contents = squash(reader.pages[1].extract_text())
+    for title in (
+        "Context",
+        "APIrequirementsmapping",
+        "Datarelationships",
+        "Findingsfromtheadvisor",
+    ):
+        assert title in contents
+    # target-counter filled the page numbers in: "Context ..... 3"
+    assert re.search(r"Context[.\s]*\d", reader.pages[1].extract_text())
+    assert "Page 2 of" in reader.pages[1].extract_text()
+
+
+def test_demo_pdf_renders_to_png_pages(demo_pdf, tmp_path):
+    (tmp_path / "demo.pdf").write_bytes(demo_pdf)
+    subprocess.run(  # noqa: S603
+        [
+            shutil.which("pdftoppm") or "/usr/bin/pdftoppm",
+            "-png",
+            "-r",
+            "40",
+            "-f",
+            "1",
+            "-l",
+            "4",
+            str(tmp_path / "demo.pdf"),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == 4
+    assert all(page.stat().st_size > 3000 for page in pages)  # not blank
+
+
+@pytest.mark.django_db
+def test_plan_text_with_markup_stays_text_and_fetches_nothing(tmp_path):
+    doc = demo_document()
+    doc["project"]["name"] = ATTACKS[0]
+    doc["context"]["product"] = "\n".join(ATTACKS)
+    doc["levels"]["1"]["answers"]["data_when"] = ATTACKS[1]
+    doc["journey_steps"][0]["data_needed"] = ATTACKS[2]
+    doc["entities"][0]["name"] = ATTACKS[3]
+    pdf = render_pdf(doc)
+    text = squash(pdf_text(pdf))
+    for attack in ATTACKS[:4]:
+        assert squash(attack) in text
+    reader = PdfReader(io.BytesIO(pdf))
+    assert not reader.attachments
+    assert b"/EmbeddedFile" not in pdf
+    assert b"root:x:0:0" not in pdf
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "FILE:///etc/passwd",
+        "http://127.0.0.1:5432/",
+        "https://127.0.0.1/static/css/report.css",
+        "https://example.com/static/css/report.css",
+        "https://backplan.invalid/etc/passwd",
+        "https://backplan.invalid/static/../config/settings.py",
+        "https://backplan.invalid/static/%2e%2e/config/settings.py",
+        "https://backplan.invalid/static/css/..%2f..%2fconfig/settings.py",
+        "https://backplan.invalid/static//etc/passwd",
+        "https://backplan.invalid/static/css/report.css?x=1",
+        "https://user:pw@backplan.invalid/static/css/report.css",
+        "https://backplan.invalid:8443/static/css/report.css",
+        "https://backplan.invalid/static/css/missing.css",
+        "https://backplan.invalid/static/../manage.py",
+        "data:text/html,<script>alert(1)</script>",
+        "data:text/css,@import url(file:///etc/passwd)",
+        "ftp://example.com/x.png",
+        "gopher://127.0.0.1:6379/_",
+        "//evil.example/x.css",
+        "javascript:alert(1)",
+    ],
+)
+def test_fetcher_refuses_everything_but_static_files(url):
+    with pytest.raises((RefusedURL, ValueError)):
+        StaticOnlyFetcher().fetch(url)
+
+
+def test_fetcher_serves_our_stylesheet_and_small_inline_images():
+    response = StaticOnlyFetcher().fetch("https://backplan.invalid/static/css/report.css")
+    assert b"@page" in response.read()
+    assert response.content_type == "text/css"
+    png = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+        "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
+    assert StaticOnlyFetcher().fetch(png).read().startswith(b"\x89PNG")
+
+
+def test_fetcher_refuses_large_inline_images():
+    huge = "data:image/png;base64," + "A" * 400_000
+    with pytest.raises(RefusedURL):
+        StaticOnlyFetcher().fetch(huge)
+
+
+def test_diagrams_escape_names_and_are_well_formed_svg():
+    doc = demo_document()
+    doc["entities"][0]["name"] = '<script>alert("x")</script>&'
+    doc["boundaries"][0]["name"] = "</svg><img src=x onerror=alert(1)>"
+    doc["relationships"][0]["source"] = doc["entities"][0]["name"]
+    for svg in (entity_diagram(doc), boundary_diagram(doc)):
+        assert "<script" not in svg and "<img" not in svg
+        ElementTree.fromstring(str(svg))  # noqa: S314 — our own output; well-formed: nothing broke out of the text nodes
+    assert "&lt;script&gt;" in entity_diagram(doc)
+
+
+@pytest.mark.django_db
+def test_unicode_cjk_rtl_and_emoji_render_with_installed_fonts():
+    doc = demo_document()
+    doc["project"]["name"] = "聊天后端 — خطة الخادم 🚀"
+    doc["levels"]["1"]["answers"]["data_when"] = (
+        "消息列表在打开时加载。 הודעות נטענות מיד. 🙂👍 " + "x" * 300
+    )
+    pdf = render_pdf(doc)
+    text = pdf_text(pdf)
+    assert "消息列表在打开时加载" in text
+    fonts = {
+        str(font.get_object().get("/BaseFont"))
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values()
+    }
+    assert any("CJK" in name for name in fonts), fonts
+    assert any("Emoji" in name for name in fonts), fonts
+
+
+@pytest.mark.django_db
+def test_huge_plan_renders(tmp_path):
+    pdf = render_pdf(large_document(rows=200))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) > 100
+    text = pdf_text(pdf)
+    assert "operation199" in text and "Entity 199" in text
