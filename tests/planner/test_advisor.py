@@ -331,11 +331,22 @@ def test_red_flag_separate_boundaries_whose_operations_always_touch_the_same_ent
             "entities": ["Order", "Invoice"],
         },
     ]
-    (finding,) = find(
-        advise(doc(boundaries=boundaries, operations=operations)), "RF-SEPARATE-BUT-TOGETHER"
-    )
+    entities = [{"name": n, "source_of_truth": "db"} for n in ("Order", "Invoice")]
+    document = doc(boundaries=boundaries, operations=operations, entities=entities)
+    (finding,) = find(advise(document), "RF-SEPARATE-BUT-TOGETHER")
     assert finding.subject == "Billing+Orders"
     assert {e["name"] for e in finding.evidence} == {"placeOrder", "listOrders", "charge"}
+
+
+def test_an_entity_every_boundary_touches_does_not_tie_them_together():
+    boundaries = [{"name": f"B{i}", "reason": "scaling"} for i in range(8)]
+    operations = [
+        {"name": f"op{i}", "category": "query", "boundary": f"B{i}", "entities": ["User"]}
+        for i in range(8)
+    ]
+    entities = [{"name": "User", "source_of_truth": "db"}]
+    document = doc(boundaries=boundaries, operations=operations, entities=entities)
+    assert "RF-SEPARATE-BUT-TOGETHER" not in ids(advise(document))
 
 
 def test_boundaries_with_their_own_data_are_not_flagged_as_together():
@@ -350,9 +361,9 @@ def test_boundaries_with_their_own_data_are_not_flagged_as_together():
         },
         {"name": "usage", "category": "query", "boundary": "AI", "entities": ["Usage"]},
     ]
-    assert "RF-SEPARATE-BUT-TOGETHER" not in ids(
-        advise(doc(boundaries=boundaries, operations=operations))
-    )
+    entities = [{"name": n, "source_of_truth": "db"} for n in ("Message", "Summary", "Usage")]
+    document = doc(boundaries=boundaries, operations=operations, entities=entities)
+    assert "RF-SEPARATE-BUT-TOGETHER" not in ids(advise(document))
 
 
 def test_red_flag_pattern_adopted_with_no_problem_it_solves():

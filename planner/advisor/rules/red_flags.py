@@ -202,22 +202,39 @@ def rf_scale_years_away(plan: Plan) -> Iterator[Hit]:
     action="Merge {a} and {b}, or move the shared entities so one boundary owns them.",
 )
 def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
-    touched: dict[str, list[set[str]]] = {}
+    known_boundaries = {b["name"] for b in plan.boundaries if b["name"]}
+    known_entities = {e["name"] for e in plan.entities if e["name"]}
+    ops_of: dict[str, list[tuple[dict, set[str]]]] = {}
     for op in plan.operations:
-        if op["boundary"] and op["entities"]:
-            touched.setdefault(op["boundary"], []).append(set(op["entities"]))
-    known = {b["name"] for b in plan.boundaries if b["name"]}
-    names = sorted(name for name in touched if name in known)
-    union = {name: set().union(*touched[name]) for name in names}
-    for a, b in combinations(names, 2):
-        shared = union[a] & union[b]
+        entities = set(op["entities"]) & known_entities
+        if op["boundary"] in known_boundaries and entities:
+            ops_of.setdefault(op["boundary"], []).append((op, entities))
+    boundaries_of: dict[str, set[str]] = {}
+    for boundary, ops in ops_of.items():
+        for _, entities in ops:
+            for entity in entities:
+                boundaries_of.setdefault(entity, set()).add(boundary)
+    # An entity nearly everything touches (the user, the tenant) is shared context,
+    # not a sign that two boundaries work together.
+    ubiquitous = max(3, len(ops_of) // 2)
+    pairs = {
+        pair
+        for names in boundaries_of.values()
+        if len(names) <= ubiquitous
+        for pair in combinations(sorted(names), 2)
+    }
+    for a, b in sorted(pairs):
+        union_a = set().union(*(ents for _, ents in ops_of[a]))
+        union_b = set().union(*(ents for _, ents in ops_of[b]))
+        shared = {e for e in union_a & union_b if len(boundaries_of[e]) <= ubiquitous}
         if not shared:
             continue
-        if all(ents & shared for ents in touched[a]) and all(ents & shared for ents in touched[b]):
+        if all(ents & shared for _, ents in ops_of[a]) and all(
+            ents & shared for _, ents in ops_of[b]
+        ):
             ev = [
-                row_evidence("operation", op, ", ".join(op["entities"]))
-                for op in plan.operations
-                if op["boundary"] in (a, b) and op["entities"]
+                row_evidence("operation", op, ", ".join(sorted(ents)))
+                for op, ents in ops_of[a] + ops_of[b]
             ]
             yield Hit(f"{a}+{b}", ev[:10], {"a": a, "b": b, "shared": ", ".join(sorted(shared))})
 
