@@ -17,7 +17,7 @@ def run(path) -> list[dict]:
     return json.loads(out.getvalue())
 
 
-def test_prints_findings_as_json(tmp_path):
+def test_prints_findings_as_json(db, tmp_path):
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(doc(CHAT_APP)))
     findings = run(path)
@@ -38,7 +38,7 @@ def test_prints_findings_as_json(tmp_path):
     }
 
 
-def test_reports_dismissals(tmp_path):
+def test_reports_dismissals(db, tmp_path):
     document = doc(CHAT_APP)
     document["dismissed_findings"] = [
         {"key": "ELIM-MICROSERVICES:microservices", "reason": "Agreed"}
@@ -67,7 +67,7 @@ def test_reports_dismissals(tmp_path):
         ),
     ],
 )
-def test_exits_with_status_2_for_bad_input(tmp_path, content, message):
+def test_exits_with_status_2_for_bad_input(db, tmp_path, content, message):
     path = tmp_path / "plan.json"
     if content is not None:
         path.write_text(content)
@@ -75,6 +75,27 @@ def test_exits_with_status_2_for_bad_input(tmp_path, content, message):
         call_command("advise", str(path))
     assert error.value.returncode == 2
     assert message in str(error.value)
+
+
+def test_uses_the_full_plan_document_validation(db, tmp_path):
+    document = doc(CHAT_APP, decisions=[{"pattern": "no-such-pattern", "status": "adopt"}])
+    document["operations"] = [{"name": "op", "category": "query", "boundary": "Ghost"}]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(CommandError) as error:
+        call_command("advise", str(path))
+    assert error.value.returncode == 2
+    assert "operations[0].boundary" in str(error.value)
+
+
+def test_advises_on_decisions_that_name_catalogue_entries(catalogue, tmp_path):
+    document = doc(
+        CHAT_APP,
+        decisions=[{"pattern": "caching", "status": "adopt", "problem": "", "rationale": ""}],
+    )
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    assert "RF-CACHING-NO-PROBLEM" in {f["rule_id"] for f in run(path)}
 
 
 def test_command_line_exit_status_and_stderr(tmp_path):
