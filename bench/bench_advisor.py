@@ -6,18 +6,14 @@ Prints the median over many runs; the target is under 50 ms, because the editor
 re-runs the advisor on every save.
 """
 
-import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from common import measure, report, setup_django  # noqa: E402
 
-django.setup()
+setup_django()
 
 from planner.advisor import advise, counts  # noqa: E402
 from planner.catalogue_data import ENTRIES  # noqa: E402
@@ -124,20 +120,23 @@ def big_document(rows: int = ROWS) -> dict:
     }
 
 
-def main(runs: int = 50) -> float:
+def main(runs: int = 100) -> float:
     document = big_document()
-    advise(document)  # warm up imports and regexes
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        findings = advise(document)
-        timings.append((time.perf_counter() - start) * 1000)
-    median = statistics.median(timings)
-    print(f"advise(): {ROWS} rows per list, {len(findings)} findings {counts(findings)}")
-    spread = f"min {min(timings):.1f}, max {max(timings):.1f}"
-    print(f"median {median:.1f} ms over {runs} runs ({spread}); target < {TARGET_MS:.0f} ms")
-    return median
+    findings = advise(document)
+    timing = measure(f"advise() on {ROWS} rows per list", lambda: advise(document), runs=runs)
+    report(
+        "advisor",
+        [timing],
+        rows_per_list=ROWS,
+        findings=len(findings),
+        by_severity=counts(findings),
+        target_ms=TARGET_MS,
+    )
+    print(
+        f"target < {TARGET_MS:.0f} ms: {'met' if timing.median_s * 1000 < TARGET_MS else 'MISSED'}"
+    )
+    return timing.median_s
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)
