@@ -240,3 +240,11 @@ def test_service_refuses_reuse(invite, newcomer):
     with pytest.raises(InvitationError) as problem:
         invitation_accept(token=token, user=make_user("z@example.com"))
     assert problem.value.status == 410
+
+
+def test_after_accepting_the_dashboard_shows_the_teams_projects(invite, newcomer, project):
+    _, token = invite(role=Role.VIEWER)
+    client = client_for(newcomer)
+    response = client.post(accept_url(token), follow=True)
+    assert response.status_code == 200
+    assert project.name in response.content.decode()
