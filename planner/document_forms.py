@@ -37,6 +37,12 @@ class PlanImportForm(forms.Form):
         ).distinct()
         self.parsed: Any = None
 
+    def refuse_upload(self) -> None:
+        """The upload was too large to read: that is the only thing to say about it."""
+        self.is_valid()
+        self.errors.clear()
+        self.add_error("document", too_large_message())
+
     def clean_document(self) -> Any:
         upload = self.cleaned_data["document"]
         # The size is known from the upload itself: refuse before reading a byte.

@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.teams import current_team
 from planner.access import project_view
 from planner.document import PlanDocumentError, plan_document, plan_import
-from planner.document_forms import PlanImportForm, too_large_message
+from planner.document_forms import PlanImportForm
 from planner.models import Project
 
 # Multipart framing and the other form fields, on top of the file itself.
@@ -60,15 +60,13 @@ def _project_import(request: HttpRequest) -> HttpResponse:
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if request.method == "POST" and length > settings.PLAN_IMPORT_MAX_BYTES + UPLOAD_OVERHEAD_BYTES:
         # Refuse without parsing the body at all.
-        form = PlanImportForm(user=user)
-        form.add_error("document", too_large_message())
+        form = PlanImportForm({}, user=user)
+        form.refuse_upload()
         return render(request, "planner/document/import.html", {"form": form}, status=413)
     data = (request.POST, request.FILES) if request.method == "POST" else ()
     form = PlanImportForm(*data, user=user, initial={"team": current_team(request)})
     if getattr(request, "plan_upload_too_large", False):
-        form.is_valid()
-        form.errors.pop("document", None)  # "required": the handler skipped the file
-        form.add_error("document", too_large_message())
+        form.refuse_upload()
     elif form.is_valid():
         try:
             project = plan_import(team=form.cleaned_data["team"], document=form.parsed, user=user)
