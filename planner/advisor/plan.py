@@ -209,8 +209,8 @@ class Plan:
         dismissed: dict[str, str] = {}
         for item in rows(doc.get("dismissed_findings")):
             key = text(item.get("key"))
-            if key:
-                dismissed[key] = text(item.get("reason"))
+            if key:  # never an empty string: "dismissed" must read as true
+                dismissed[key] = text(item.get("reason")) or "(no reason given)"
 
         return cls(
             context,

@@ -669,6 +669,13 @@ def test_dismissed_findings_carry_the_reason_and_leave_the_counts():
     assert counts(findings)["medium"] == len([f for f in findings if f.severity == "medium"]) - 1
 
 
+def test_a_dismissal_without_reason_still_reads_as_dismissed():
+    document = doc(decisions=[decision("cqrs")])
+    document["dismissed_findings"] = [{"key": "RF-PATTERN-NO-PROBLEM:cqrs", "reason": ""}]
+    (finding,) = find(advise(document), "RF-PATTERN-NO-PROBLEM")
+    assert finding.dismissed
+
+
 def test_counts_has_every_severity():
     assert counts([]) == {"high": 0, "medium": 0, "low": 0, "info": 0}
 
