@@ -36,7 +36,7 @@ def large_document(rows: int = 200, answer_bytes: int = 10_000) -> dict:
     filler = ("The quick brown fox jumps over the lazy dog; " * 300)[:answer_bytes]
     for level in doc["levels"].values():
         level["answers"] = {key: filler for key in level["answers"]} or {"notes": filler}
-    medium = filler[:600]
+    medium = filler[:160]  # a long-ish table cell; answers carry the 10 KB
     doc["boundaries"] = [
         {"name": f"Boundary {i}", "responsibility": medium, "reason": "core"} for i in range(rows)
     ]
