@@ -252,7 +252,23 @@ def test_red_flag_too_many_boundaries_for_a_solo_developer():
     boundaries = [{"name": n, "responsibility": "", "reason": "failure_isolation"} for n in "ABCD"]
     (finding,) = find(advise(doc(PERSONAL_APP, boundaries=boundaries)), "RF-TOO-MANY-BOUNDARIES")
     assert "4 boundaries" in finding.message
+    assert finding.severity == "medium"
     assert [e["name"] for e in finding.evidence if e["kind"] == "boundary"] == list("ABCD")
+
+
+def test_many_more_boundaries_than_the_budget_is_a_high_red_flag():
+    boundaries = [{"name": f"S{i}", "reason": "scaling"} for i in range(5)]
+    (finding,) = find(advise(doc(PERSONAL_APP, boundaries=boundaries)), "RF-TOO-MANY-BOUNDARIES")
+    assert finding.severity == "high"
+
+
+def test_external_integration_boundaries_do_not_count_against_the_budget():
+    boundaries = [
+        {"name": "Chat core", "reason": "core"},
+        {"name": "Assistant", "reason": "external"},
+        {"name": "Notifications", "reason": "external"},
+    ]
+    assert "RF-TOO-MANY-BOUNDARIES" not in ids(advise(doc(PERSONAL_APP, boundaries=boundaries)))
 
 
 def test_two_boundaries_are_fine_for_a_solo_developer():

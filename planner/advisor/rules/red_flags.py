@@ -43,12 +43,12 @@ def _decision_evidence(decision: dict) -> list:
 @rule(
     "RF-TOO-MANY-BOUNDARIES",
     kind=RED_FLAG,
-    severity=HIGH,
+    severity=MEDIUM,
     level="2",
     title="More boundaries than the team and scale warrant",
-    message="{count} boundaries for {why}: that is a microservices-shaped plan for a "
-    "simple application. Each boundary is something to deploy, monitor and keep "
-    "consistent with the others.",
+    message="{count} boundaries besides external integrations, for {why}: that is a "
+    "microservices-shaped plan for a simple application. Each boundary is something to "
+    "deploy, monitor and keep consistent with the others.",
     action="Merge boundaries that share a reason; keep at most {budget} unless one has a "
     "failure-isolation, scaling or security reason you can defend.",
 )
@@ -56,7 +56,10 @@ def rf_too_many_boundaries(plan: Plan) -> Iterator[Hit]:
     budget = BOUNDARY_BUDGET.get(plan.context["team_size"])
     if plan.small_scale:
         budget = min(budget or SMALL_SCALE_BUDGET, SMALL_SCALE_BUDGET)
-    count = len({b["name"] for b in plan.boundaries if b["name"]})
+    # Isolating an external service is what the guide recommends ("usually yes"),
+    # so those boundaries do not count against the budget.
+    counted = [b for b in plan.boundaries if b["name"] and b["reason"] != "external"]
+    count = len({b["name"] for b in counted})
     if budget is None or count <= budget:
         return
     parts = [
@@ -65,11 +68,12 @@ def rf_too_many_boundaries(plan: Plan) -> Iterator[Hit]:
         if plan.context[k]
     ]
     evidence_rows = [plan.ctx(k) for k in ("team_size", "scale") if plan.context[k]]
-    evidence_rows += [row_evidence("boundary", b, b["reason"] or "") for b in plan.boundaries]
+    evidence_rows += [row_evidence("boundary", b, b["reason"] or "") for b in counted]
     yield Hit(
         "boundaries",
         evidence_rows,
         {"count": count, "budget": budget, "why": " and ".join(parts)},
+        severity=HIGH if count > 2 * budget else None,
     )
 
 

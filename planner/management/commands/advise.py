@@ -5,10 +5,12 @@ file is missing, is not JSON, or is not a Backplan plan document.
 """
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from planner.advisor import advise
 
@@ -55,7 +57,16 @@ def validation_errors(document: Any) -> list[str]:
         from planner.document import validate_document
     except ImportError:  # pragma: no cover - the documents module ships with the app
         return []
-    return [f"{path}: {message}" for path, message in validate_document(document)]
+    try:
+        return [f"{path}: {message}" for path, message in validate_document(document)]
+    except DatabaseError:
+        # Catalogue references are checked against the database; without one
+        # (not migrated yet) the structural checks above are all we can do.
+        sys.stderr.write(
+            "Warning: the database is not ready (run `manage.py migrate`), so catalogue "
+            "references were not checked.\n"
+        )
+        return []
 
 
 class Command(BaseCommand):
