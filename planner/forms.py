@@ -50,6 +50,8 @@ class VersionedForm(forms.ModelForm):
         self.project = project
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        if "name" in self.fields:
+            self.fields["name"].error_messages["required"] = "A name is required."
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.setdefault("rows", 2)
@@ -215,7 +217,7 @@ class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
 
     class Meta:
         model = Decision
-        fields = ["entry", "status", "problem", "revealed_by", "rationale"]
+        fields = ["entry", "status", "problem", "rationale"]
         labels = {"entry": "Pattern"}
         help_texts = {"problem": "The problem from earlier levels that this pattern answers."}
 

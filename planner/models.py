@@ -22,9 +22,7 @@ class ProjectQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         roles = [r for r in Role.values if Role.rank(r) >= Role.rank(role)]
-        return self.filter(
-            team__membership__user=user, team__membership__role__in=roles
-        ).distinct()
+        return self.filter(team__membership__user=user, team__membership__role__in=roles).distinct()
 
 
 class Project(models.Model):
@@ -220,9 +218,7 @@ class JourneyStep(Row):
     external_services = models.CharField(max_length=300, blank=True)
 
     class Meta(Row.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="unique_step_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="unique_step_name")]
 
 
 class BoundaryReason(models.TextChoices):
@@ -334,6 +330,12 @@ class Relationship(Versioned):
 # --- Catalogue, Level 5 decisions and Level 6 techniques -----------------------
 
 
+class CatalogueQuerySet(models.QuerySet):
+    def visible_to(self, team):
+        """The shared catalogue plus the team's own entries."""
+        return self.filter(Q(team=None) | Q(team=team))
+
+
 class CatalogueEntry(models.Model):
     class Kind(models.TextChoices):
         PATTERN = "pattern", "Architecture pattern"
@@ -366,6 +368,8 @@ class CatalogueEntry(models.Model):
     builtin_platforms = models.JSONField(default=list, blank=True)  # Platform values
     from_guide = models.BooleanField(default=False)
 
+    objects = CatalogueQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "category", "name"]
         verbose_name_plural = "catalogue entries"
@@ -378,14 +382,6 @@ class CatalogueEntry(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class CatalogueQuerySet(models.QuerySet):
-    def visible_to(self, team):
-        return self.filter(Q(team=None) | Q(team=team))
-
-
-CatalogueEntry.add_to_class("objects", CatalogueQuerySet.as_manager())
 
 
 class Decision(Versioned):

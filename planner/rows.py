@@ -26,11 +26,8 @@ class RowKind:
         for name in self.form._meta.fields:
             if name == "name" or (name in ("source", "target") and self.key == "relationship"):
                 continue
-            field = row._meta.get_field(name) if name != "revealed_by" else None
-            if name == "revealed_by":
-                value = getattr(row, "source", None)
-                label = "Revealed by"
-            elif field.many_to_many:
+            field = row._meta.get_field(name)
+            if field.many_to_many:
                 value = ", ".join(str(e) for e in getattr(row, name).all())
                 label = field.verbose_name
             elif field.choices:
@@ -46,6 +43,8 @@ class RowKind:
                 label = field.verbose_name
             if value not in (None, ""):
                 pairs.append((str(label)[:1].upper() + str(label)[1:], str(value)))
+        if getattr(row, "source", None) and self.key == "decision":
+            pairs.append(("Revealed by", str(row.source)))
         return pairs
 
 

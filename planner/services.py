@@ -35,6 +35,7 @@ def level_answer_save(
     the person found it (they edited different questions); otherwise it is
     refused with the current text, so nothing is overwritten unseen.
     """
+    LevelAnswer.objects.get_or_create(project=project, level=level.number)
     with transaction.atomic():
         answer = LevelAnswer.objects.select_for_update().get(project=project, level=level.number)
         current = answer.answers.get(key, "")
@@ -56,6 +57,7 @@ def level_status_set(
 ) -> LevelAnswer:
     """Mark a level complete, reopen it or skip it. Rules are checked by the caller's form
     (never-skip, reason required) and `missing` (what completion still needs)."""
+    LevelAnswer.objects.get_or_create(project=project, level=level.number)
     with transaction.atomic():
         answer = LevelAnswer.objects.select_for_update().get(project=project, level=level.number)
         if action == "complete":

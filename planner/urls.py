@@ -15,7 +15,11 @@ urlpatterns = [
         views.answer_save,
         name="answer_save",
     ),
-    path("projects/<int:project_id>/levels/<int:number>/status/", views.level_status, name="level_status"),
+    path(
+        "projects/<int:project_id>/levels/<int:number>/status/",
+        views.level_status,
+        name="level_status",
+    ),
     path("projects/<int:project_id>/rows/<slug:kind>/add/", views.row_add, name="row_add"),
     path("projects/<int:project_id>/rows/<slug:kind>/<int:pk>/", views.row_edit, name="row_edit"),
     path(
@@ -30,5 +34,7 @@ urlpatterns = [
     ),
     path("projects/<int:project_id>/core/<slug:key>/", views.core_save, name="core_save"),
     path("projects/<int:project_id>/findings/", views.findings, name="findings"),
-    path("projects/<int:project_id>/findings/dismiss/", views.finding_dismiss, name="finding_dismiss"),
+    path(
+        "projects/<int:project_id>/findings/dismiss/", views.finding_dismiss, name="finding_dismiss"
+    ),
 ]

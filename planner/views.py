@@ -15,7 +15,7 @@ from planner import forms as plan_forms
 from planner import services
 from planner.access import ROLE_MESSAGES, project_view
 from planner.levels import CORE_QUESTIONS, LEVELS, STEP_TITLES, STEPS, level
-from planner.models import Context, CoreQuestion, Project, TechniqueChoice
+from planner.models import Context, CoreQuestion, CoreQuestionKey, Project, TechniqueChoice
 from planner.rows import ROW_KINDS, RowKind
 from planner.versioning import StaleVersion, save_versioned
 from planner.workspace import LEVEL_ROWS, Plan, load_plan, step_neighbours
@@ -227,15 +227,22 @@ def conflict_form(form, current, **kwargs):
     Its version becomes the current one, so submitting again reapplies their values
     deliberately; `form.conflict` lists what the other person saved.
     """
+    theirs = {name: display_value(current, name) for name in form.Meta.fields}
+    stored = {
+        name: form.fields[name].prepare_value(getattr(current, name))
+        for name in form.Meta.fields
+        if not current._meta.get_field(name).many_to_many
+    }
     data = form.data.copy()
     data[form.add_prefix("version")] = current.version
     fresh = type(form)(data, instance=current, prefix=form.prefix, **kwargs)
-    fresh.is_valid()
+    fresh.is_valid()  # binding the form also copies the person's values onto `current`
     fresh.conflict = [
-        (fresh[name].label, display_value(current, name))
+        (fresh[name].label, theirs[name])
         for name in fresh.Meta.fields
         if name in fresh.cleaned_data
-        and str(fresh.initial.get(name, "")) != str(fresh.cleaned_data[name])
+        and name in stored
+        and str(stored[name]) != str(fresh.fields[name].prepare_value(fresh.cleaned_data[name]))
     ]
     return fresh
 
@@ -268,7 +275,7 @@ def save_form(form) -> None:
 @project_view(Role.EDITOR)
 @require_POST
 def context_save(request: HttpRequest, project: Project) -> HttpResponse:
-    context = get_object_or_404(Context, project=project)
+    context, _ = Context.objects.get_or_create(project=project)
     form = plan_forms.ContextForm(request.POST, instance=context, project=project)
     status = 200
     if not form.is_valid():
@@ -573,7 +580,9 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
 @project_view(Role.EDITOR)
 @require_POST
 def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
-    question = get_object_or_404(CoreQuestion, project=project, key=key)
+    if key not in CoreQuestionKey.values:
+        raise Http404("No such core question.")
+    question, _ = CoreQuestion.objects.get_or_create(project=project, key=key)
     form = plan_forms.CoreQuestionForm(request.POST, instance=question, project=project, prefix=key)
     status = 200
     if form.is_valid():

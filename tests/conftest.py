@@ -7,6 +7,12 @@ from accounts.models import Membership, Role, Team, User
 from planner.models import Project
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a password and every test creates several users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(email: str = "someone@example.com", password: str = "a-long-passphrase-1", **extra) -> User:
     return User.objects.create_user(email=email, password=password, **extra)
 

@@ -1,0 +1,121 @@
+"""The one access rule, checked on every project URL the app has."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from planner.models import Boundary
+
+SAMPLE_KWARGS = {
+    "step": "1",
+    "number": 1,
+    "key": "data_when",
+    "kind": "boundary",
+    "entry_id": 1,
+    "report_id": 1,
+    "link_id": 1,
+}
+
+
+def project_url_names() -> list[str]:
+    names = []
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif (
+                isinstance(pattern, URLPattern)
+                and pattern.name
+                and "project_id" in pattern.pattern.regex.groupindex
+            ):
+                names.append(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return sorted(set(names))
+
+
+def project_url(name: str, project, row_pk: int) -> str:
+    pattern = get_resolver().reverse_dict.getlist(name)[0][0][0][1]
+    kwargs = {"project_id": project.pk}
+    for param in pattern:
+        if param == "project_id":
+            continue
+        if param == "pk":
+            kwargs["pk"] = row_pk
+        else:
+            assert param in SAMPLE_KWARGS, (
+                f"add a sample value for URL parameter {param!r} of {name}"
+            )
+            kwargs[param] = SAMPLE_KWARGS[param]
+    return reverse(name, kwargs=kwargs)
+
+
+def test_there_are_project_urls_to_check():
+    assert {"workspace", "workspace_step", "row_add", "findings"} <= set(project_url_names())
+
+
+@pytest.mark.parametrize("name", project_url_names())
+def test_outsider_gets_404_on_every_project_url(name, project, outsider_client):
+    row = Boundary.objects.create(project=project, name="Core")
+    url = project_url(name, project, row.pk)
+    # 405 (wrong method) is answered before the project is looked at, so it reveals nothing.
+    assert outsider_client.get(url).status_code in (404, 405)
+    assert outsider_client.post(url, {"name": "x"}).status_code in (404, 405)
+    assert 404 in (outsider_client.get(url).status_code, outsider_client.post(url).status_code)
+    assert Boundary.objects.get(pk=row.pk).name == "Core"
+
+
+@pytest.mark.parametrize("name", project_url_names())
+def test_anonymous_never_sees_a_project(name, project, client):
+    row = Boundary.objects.create(project=project, name="Core")
+    response = client.get(project_url(name, project, row.pk))
+    assert response.status_code in (302, 404)
+    if response.status_code == 302:
+        assert "/accounts/login/" in response["Location"]
+
+
+EDIT_URLS = [
+    "context_save",
+    "answer_save",
+    "level_status",
+    "row_add",
+    "row_delete",
+    "technique_save",
+    "core_save",
+    "finding_dismiss",
+    "project_settings",
+]
+
+
+@pytest.mark.parametrize("name", EDIT_URLS)
+def test_viewer_cannot_change_the_plan(name, project, viewer_client):
+    row = Boundary.objects.create(project=project, name="Core")
+    response = viewer_client.post(
+        project_url(name, project, row.pk), {"name": "Changed", "version": 1}
+    )
+    assert response.status_code == 403
+    assert Boundary.objects.get(pk=row.pk).name == "Core"
+
+
+def test_viewer_cannot_edit_a_row(project, viewer_client):
+    row = Boundary.objects.create(project=project, name="Core")
+    url = reverse("row_edit", args=[project.pk, "boundary", row.pk])
+    assert viewer_client.get(url).status_code == 200  # reading is fine
+    response = viewer_client.post(
+        url, {f"boundary-{row.pk}-name": "Changed", f"boundary-{row.pk}-version": 1}
+    )
+    assert response.status_code == 403
+    assert Boundary.objects.get(pk=row.pk).name == "Core"
+
+
+def test_editor_cannot_delete_the_project(project, editor_client):
+    url = reverse("project_delete", args=[project.pk])
+    assert editor_client.post(url, {"confirm_name": project.name}).status_code == 403
+    assert type(project).objects.filter(pk=project.pk).exists()
+
+
+@pytest.mark.parametrize("client_name", ["owner_client", "editor_client", "viewer_client"])
+def test_members_can_read_every_step(client_name, project, request):
+    client = request.getfixturevalue(client_name)
+    for step in ["context", "1", "2", "3", "4", "5", "6", "core"]:
+        assert client.get(reverse("workspace_step", args=[project.pk, step])).status_code == 200

@@ -1,0 +1,89 @@
+"""Pages and saves run a fixed number of queries, whatever the plan's size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from planner.models import Boundary
+from tests.conftest import make_project
+from tests.planner.plans import fill_plan
+
+STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
+MAX_QUERIES = 45
+
+
+def count(callable_) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = callable_()
+    assert response.status_code in (200, 302), response.content[:500]
+    return len(captured)
+
+
+@pytest.fixture
+def small_and_large(team, owner, catalogue):
+    small = fill_plan(make_project(team, name="Small", created_by=owner), rows=5)
+    large = fill_plan(make_project(team, name="Large", created_by=owner), rows=200)
+    return small, large
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_workspace_step_queries_do_not_grow_with_the_plan(
+    step, small_and_large, owner_client, django_assert_max_num_queries
+):
+    small, large = small_and_large
+    counts = [
+        count(lambda p=p: owner_client.get(reverse("workspace_step", args=[p.pk, step])))
+        for p in (small, large)
+    ]
+    assert counts[0] == counts[1], counts
+    with django_assert_max_num_queries(MAX_QUERIES):
+        owner_client.get(reverse("workspace_step", args=[large.pk, step]))
+
+
+def test_findings_page_queries_do_not_grow(small_and_large, owner_client):
+    counts = [
+        count(lambda p=p: owner_client.get(reverse("findings", args=[p.pk])))
+        for p in small_and_large
+    ]
+    assert counts[0] == counts[1] <= MAX_QUERIES, counts
+
+
+def test_row_save_queries_do_not_grow(small_and_large, owner_client):
+    counts = []
+    for project in small_and_large:
+        row = Boundary.objects.filter(project=project).first()
+        prefix = f"boundary-{row.pk}"
+        url = reverse("row_edit", args=[project.pk, "boundary", row.pk])
+        data = {
+            f"{prefix}-name": "Renamed",
+            f"{prefix}-reason": "performance",
+            f"{prefix}-version": 1,
+        }
+        counts.append(
+            count(lambda url=url, data=data: owner_client.post(url, data, HTTP_HX_REQUEST="true"))
+        )
+    assert counts[0] == counts[1] <= MAX_QUERIES + 15, counts
+
+
+def test_answer_save_queries_do_not_grow(small_and_large, owner_client):
+    counts = []
+    for project in small_and_large:
+        url = reverse("answer_save", args=[project.pk, 1, "data_when"])
+        data = {"data_when-value": "x", "data_when-original": "", "data_when-version": 1}
+        counts.append(
+            count(lambda url=url, data=data: owner_client.post(url, data, HTTP_HX_REQUEST="true"))
+        )
+    assert counts[0] == counts[1] <= MAX_QUERIES + 15, counts
+
+
+def test_dashboard_queries_do_not_grow(
+    small_and_large, owner_client, django_assert_max_num_queries
+):
+    from accounts.teams import SESSION_KEY
+
+    session = owner_client.session
+    session[SESSION_KEY] = small_and_large[0].team_id
+    session.save()
+    with django_assert_max_num_queries(10):
+        assert owner_client.get(reverse("dashboard")).status_code == 200
