@@ -26,7 +26,6 @@ from django.db.models import Prefetch
 from accounts.models import Team, User
 from planner.levels import LEVELS
 from planner.models import (
-    Activity,
     Boundary,
     CatalogueEntry,
     Context,
@@ -618,10 +617,19 @@ def plan_import(
                 for d in doc.get("dismissed_findings", [])
             ]
         )
-        Activity.objects.create(
-            project=project, user=user, summary="imported the plan from a plan document"
-        )
+        _after_import(project, user)
     return project
+
+
+def _after_import(project: Project, user: User | None) -> None:
+    """Record the import and fill the dashboard summary, as the editor does after a save."""
+    from planner import services
+    from planner.workspace import load_plan
+
+    services.activity_record(
+        project=project, user=user, summary="imported the plan from a plan document"
+    )
+    services.summary_refresh(load_plan(project), services.plan_findings(project))
 
 
 def _free_name(team: Team, wanted: str) -> str:

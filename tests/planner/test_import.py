@@ -246,3 +246,11 @@ def test_load_demo_is_idempotent(db, capsys):
     assert "already there" in second
     assert f"{DEMO_EMAIL} with the password {DEMO_PASSWORD}" in second
     assert CatalogueEntry.objects.filter(team=None, slug="background-jobs").exists()
+
+
+def test_import_fills_the_dashboard_summary(team, owner, catalogue):
+    project = plan_import(team=team, document=demo(), user=owner)
+
+    project.refresh_from_db()
+    assert project.summary["percent"] == 100
+    assert set(project.summary["findings"]) == {"high", "medium", "low", "info"}
