@@ -52,7 +52,7 @@ $(PY):
 		echo "Install one, then run make again. For example:" >&2; \
 		echo "  Debian/Ubuntu:  sudo apt-get install python3.12 python3.12-venv" >&2; \
 		echo "  macOS:          brew install python@3.13" >&2; \
-		echo "  pyenv:          pyenv install 3.13 && make PYTHON=\$$(pyenv root)/versions/3.13.*/bin/python3" >&2; \
+		echo "  pyenv:          pyenv install 3.13   (make looks in pyenv's versions folder)" >&2; \
 		echo "  or pass one:    make PYTHON=/path/to/python3.13 ..." >&2; \
 		exit 1; \
 	fi; \
