@@ -22,6 +22,7 @@ from planner.workspace import LEVEL_ROWS, Plan, load_plan, step_neighbours
 
 INVALID, CONFLICT = 422, 409  # htmx is configured (base.html) to swap both
 ROLE_MESSAGE = ROLE_MESSAGES[Role.EDITOR]
+CONTEXT_FILTER_KINDS = ("elimination", "recommendation")
 
 
 # --- Dashboard and projects -------------------------------------------------------
@@ -124,7 +125,11 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         "step_titles": STEP_TITLES,
         "can_edit": request.membership.allows(Role.EDITOR),
         "is_owner": request.membership.allows(Role.OWNER),
-        "findings": [f for f in findings if f.level == step],
+        # The context step shows what the context filter concluded, wherever it applies.
+        "findings": [
+            f for f in findings
+            if f.level == step or (step == "context" and f.kind in CONTEXT_FILTER_KINDS)
+        ],
         "totals": services.finding_totals(findings),
     }
     services.summary_refresh(plan, findings)
