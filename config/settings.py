@@ -27,7 +27,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
-_DEV_SECRET = "django-insecure-development-only-key-never-use-in-production"
+_DEV_SECRET = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET):
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value when DEBUG is off.")

@@ -489,6 +489,9 @@ class Dismissal(models.Model):
             models.UniqueConstraint(fields=["project", "finding_key"], name="one_dismissal")
         ]
 
+    def __str__(self) -> str:
+        return f"Dismissed {self.finding_key}"
+
 
 class Activity(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activities")

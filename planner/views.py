@@ -127,7 +127,8 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         "is_owner": request.membership.allows(Role.OWNER),
         # The context step shows what the context filter concluded, wherever it applies.
         "findings": [
-            f for f in findings
+            f
+            for f in findings
             if f.level == step or (step == "context" and f.kind in CONTEXT_FILTER_KINDS)
         ],
         "totals": services.finding_totals(findings),

@@ -13,7 +13,9 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def make_user(email: str = "someone@example.com", password: str = "a-long-passphrase-1", **extra) -> User:
+def make_user(
+    email: str = "someone@example.com", password: str = "a-long-passphrase-1", **extra
+) -> User:
     return User.objects.create_user(email=email, password=password, **extra)
 
 
