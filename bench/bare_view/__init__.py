@@ -1,0 +1,1 @@
+"""Settings and URLs used only by bench/bench_workspace.py (never by the app itself)."""
