@@ -35,8 +35,11 @@ def _render_in_child(kind: str, queue) -> None:
 
 
 def peak_memory_mb(kind: str) -> tuple[float, float]:
-    """Peak resident memory of a process that renders one PDF (and what it started from)."""
-    ctx = multiprocessing.get_context("fork")
+    """Peak resident memory of a fresh process that renders one PDF (and what it started from).
+
+    A spawned interpreter, not a fork: a fork would inherit the parent's peak.
+    """
+    ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     child = ctx.Process(target=_render_in_child, args=(kind, queue))
     child.start()
@@ -87,10 +90,10 @@ def main() -> None:
     from planner.pdf import render_pdf
 
     demo, large = demo_document(), large_document(rows=200)
-    demo_t = measure("render demo plan", lambda: render_pdf(demo), runs=5)
-    large_t = measure("render large plan (200 rows/list)", lambda: render_pdf(large), runs=5)
     _, demo_mb = peak_memory_mb("demo")
     start_mb, large_mb = peak_memory_mb("large")
+    demo_t = measure("render demo plan", lambda: render_pdf(demo), runs=5)
+    large_t = measure("render large plan (200 rows/list)", lambda: render_pdf(large), runs=5)
     download = cached_download_ms()
     print(f"peak RSS: demo {demo_mb:.0f} MB, large {large_mb:.0f} MB (start {start_mb:.0f} MB)")
     print(f"cached download median {download:.1f} ms")
