@@ -4,7 +4,7 @@
 #                http://127.0.0.1:8000 with a background worker beside it
 #   make test    install, lint (ruff check), run the whole test suite (pytest)
 #   make worker  run only the background worker (PDF reports)
-#   make bench   run the benchmarks in bench/
+#   make bench   run the benchmarks in bench/ (BENCH=pdf for one)
 #   make lint    ruff check + ruff format --check
 #   make clean   remove generated files (keeps .venv and db.sqlite3)
 #   make distclean  also remove .venv and db.sqlite3
@@ -93,11 +93,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Each bench/*.py script (except helpers) runs on its own; results go to bench/results/.
+# Each bench/bench_*.py script runs on its own (results go to bench/results/);
+# `make bench BENCH=pdf` runs only bench/bench_pdf.py.
+BENCH ?= *
 bench: install
 	@set -euo pipefail; \
-	scripts=$$(ls bench/*.py 2>/dev/null | grep -vE '/(common|__init__)\.py$$' || true); \
-	if [ -z "$$scripts" ]; then echo "No benchmarks in bench/ yet."; exit 1; fi; \
+	scripts=$$(ls bench/bench_$(BENCH).py 2>/dev/null || true); \
+	if [ -z "$$scripts" ]; then echo "No benchmark matches bench/bench_$(BENCH).py." >&2; exit 1; fi; \
 	for s in $$scripts; do echo "== $$s"; PYTHONPATH=. $(PY) "$$s"; done
 
 # --- Cleaning ------------------------------------------------------------------
