@@ -64,6 +64,13 @@ def user_signup(*, email: str, password: str, name: str = "") -> User:
     return user
 
 
+def _lock_team_members(membership: Membership) -> Membership:
+    """Lock the team row first, then the membership: every change to a team's members
+    takes the locks in the same order, so two of them queue instead of deadlocking."""
+    Team.objects.select_for_update().filter(pk=membership.team_id).first()
+    return Membership.objects.select_for_update().get(pk=membership.pk)
+
+
 def _lock_owners(team: Team) -> list[Membership]:
     return list(
         Membership.objects.select_for_update().filter(team=team, role=Role.OWNER).order_by("pk")
@@ -81,7 +88,7 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError("Choose one of the roles.", code="invalid_role")
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership = _lock_team_members(membership)
         if membership.role == Role.OWNER and role != Role.OWNER:
             _ensure_owner_remains(membership.team, membership)
         membership.role = role
@@ -92,7 +99,7 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
 def membership_remove(*, membership: Membership) -> None:
     """Remove a member (or let them leave); the last owner cannot go."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership = _lock_team_members(membership)
         _ensure_owner_remains(membership.team, membership)
         membership.delete()
 
