@@ -318,7 +318,7 @@ def _level_tables(number: int, document: dict, names: dict[str, str]) -> list[Ta
                     ]
                     for e in document.get("entities") or []
                 ],
-                widths=["w-name", "w-wide", "w-mid", "w-mid", "w-mid", "w-mid"],
+                widths=["w-name", "w-wide", "w-mid", "w-narrow", "w-narrow", "w-mid"],
             ),
             Table(
                 "Relationships",
