@@ -13,3 +13,6 @@ ROOT_URLCONF = "bench.bare_view.urls"
 STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", "/tmp/backplan_bench_static")
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
+# Expected 409s and 422s are logged by django.request as warnings: keep them off the
+# benchmark's output (LOG_LEVEL only sets the root logger's level, not its handler's).
+LOGGING["handlers"]["console"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
