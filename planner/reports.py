@@ -95,6 +95,9 @@ REVEALED_BY_KIND = {
 }
 
 
+CHUNK_ROWS = 25
+
+
 @dataclass
 class Table:
     """Rows of one list answer, ready to print: a caption, headings and text cells."""
@@ -109,6 +112,13 @@ class Table:
     def headings(self) -> list[tuple[str, str]]:
         widths = self.widths + [""] * (len(self.columns) - len(self.widths))
         return list(zip(self.columns, widths, strict=False))
+
+    @property
+    def chunks(self) -> list[list[list[str]]]:
+        """The rows in runs of CHUNK_ROWS. WeasyPrint lays out a table that spans many
+        pages in time that grows with the page count, so long lists print as a series
+        of shorter tables (each with its header) instead of one."""
+        return [self.rows[i : i + CHUNK_ROWS] for i in range(0, len(self.rows), CHUNK_ROWS)] or [[]]
 
 
 @dataclass
