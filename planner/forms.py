@@ -272,10 +272,26 @@ def decision_sources(rows: dict) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 class TechniqueForm(VersionedForm):
+    """One line of the Level 6 checklist. Leaving the status undecided removes the line."""
+
+    status = forms.ChoiceField(
+        choices=[("", "Undecided")] + TechniqueChoice.Status.choices,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
     class Meta:
         model = TechniqueChoice
         fields = ["status", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 1})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"})
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        if self.instance.pk is None:
+            self.initial["status"] = ""
 
 
 class CoreQuestionForm(VersionedForm):

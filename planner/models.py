@@ -39,6 +39,9 @@ class Project(models.Model):
     # Progress and open findings by severity, refreshed on every save so the
     # dashboard can show every project at a glance with one query.
     summary = models.JSONField(default=dict, blank=True, editable=False)
+    # The advisor's findings for the plan as of `updated_at`; pages read them
+    # instead of re-running the advisor, every save recomputes them.
+    findings_cache = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 

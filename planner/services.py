@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from planner.advisor import Finding, advise
+from planner.document import plan_document
 from planner.levels import Level
 from planner.models import Activity, LevelAnswer, LevelStatus, Project
 from planner.versioning import StaleVersion
@@ -21,8 +23,11 @@ def project_create(*, team, user: User, name: str, description: str = "") -> Pro
 
 
 def activity_record(*, project: Project, user: User | None, summary: str) -> None:
+    """Log a change. It also moves the project's `updated_at`, which marks the cached
+    findings as out of date."""
     Activity.objects.create(project=project, user=user, summary=summary[:300])
-    Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+    project.updated_at = timezone.now()
+    Project.objects.filter(pk=project.pk).update(updated_at=project.updated_at)
 
 
 def level_answer_save(
@@ -91,20 +96,41 @@ def level_touch(*, project: Project, level_number: int) -> None:
 SEVERITIES = ["high", "medium", "low", "info"]
 
 
-def plan_findings(project: Project) -> list:
-    """The advisor's findings for the plan as it is stored now."""
-    try:
-        from planner.advisor import advise
-        from planner.document import plan_document
-    except ImportError:  # the advisor and document modules land separately
-        return []
-    return advise(plan_document(project))
+def plan_findings(project: Project, *, fresh: bool = False) -> list[Finding]:
+    """The advisor's findings for the plan as it is stored now.
+
+    They are cached on the project, stamped with the `updated_at` they were
+    computed for; every save moves `updated_at` (activity_record), so a page
+    recomputes them only when the plan changed since. `fresh` skips the cache.
+    """
+    stamp = project.updated_at.isoformat()
+    cached = project.findings_cache or {}
+    if not fresh and cached.get("at") == stamp:
+        return [finding_from_dict(item) for item in cached["items"]]
+    findings = advise(plan_document(project))
+    project.findings_cache = {"at": stamp, "items": [f.as_dict() for f in findings]}
+    Project.objects.filter(pk=project.pk).update(findings_cache=project.findings_cache)
+    return findings
+
+
+def finding_from_dict(item: dict) -> Finding:
+    return Finding(
+        rule_id=item["rule_id"],
+        kind=item["kind"],
+        severity=item["severity"],
+        level=item["level"],
+        message=item["message"],
+        evidence=tuple(item["evidence"]),
+        action=item["action"],
+        subject=item["subject"],
+        dismissed=item.get("dismissed"),
+    )
 
 
 def finding_totals(findings: list) -> dict[str, int]:
     totals = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
-        if not finding.dismissed:
+        if not finding.is_dismissed:
             totals[finding.severity] = totals.get(finding.severity, 0) + 1
     return totals
 

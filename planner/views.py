@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -110,7 +110,7 @@ def workspace(request: HttpRequest, project: Project) -> HttpResponse:
 
 def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> dict:
     """Everything the workspace template needs for one step."""
-    findings = services.plan_findings(plan.project)
+    findings = services.plan_findings(plan.project, fresh=request.method == "POST")
     previous, following = step_neighbours(step)
     ctx = {
         "project": plan.project,
@@ -125,6 +125,7 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         "step_titles": STEP_TITLES,
         "can_edit": request.membership.allows(Role.EDITOR),
         "is_owner": request.membership.allows(Role.OWNER),
+        "rows_url": rows_url(plan.project),
         # The context step shows what the context filter concluded, wherever it applies.
         "findings": [
             f
@@ -157,7 +158,10 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
             missing=plan.missing_for_completion(lv),
             skip_advice=[f for f in findings if f.level == step and f.kind == "skip_advice"],
             questions=[(q, answer.answers.get(q.key, "")) for q in lv.questions],
-            sections=[row_section(plan, ROW_KINDS[k]) for k in LEVEL_ROWS[lv.number]],
+            sections=[
+                row_section(plan, ROW_KINDS[k], show_all=overrides.get("show_all") == k)
+                for k in LEVEL_ROWS[lv.number]
+            ],
         )
         if lv.number == 6:
             ctx["checklist"] = technique_checklist(plan)
@@ -165,10 +169,33 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
     return ctx
 
 
-def row_section(plan: Plan, kind: RowKind, add_form=None) -> dict:
+def related_sections(plan: Plan, changed: RowKind | None) -> list[dict]:
+    """Other lists on the same step whose forms offer the changed rows as choices
+    (relationships pick entities): they are refreshed out of band."""
+    if changed is None or changed.key != "entity":
+        return []
+    section = row_section(plan, ROW_KINDS["relationship"])
+    section["oob"] = True
+    return [section]
+
+
+def rows_url(project: Project) -> str:
+    """The prefix of every row URL of the project; rows append "<kind>/<pk>/" to it.
+    Long lists render hundreds of rows, and one reverse() beats one per link."""
+    return reverse("row_add", args=[project.pk, "kind"]).removesuffix("kind/add/")
+
+
+PAGE_ROWS = 50  # a list longer than this shows its first rows and a "show all" link
+
+
+def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False) -> dict:
+    rows = plan.rows[kind.key]
+    shown = rows if show_all else rows[:PAGE_ROWS]
     return {
         "kind": kind,
-        "rows": [(row, kind.details(row)) for row in plan.rows[kind.key]],
+        "rows": [(row, kind.details(row)) for row in shown],
+        "hidden": len(rows) - len(shown),
+        "total": len(rows),
         "add_form": add_form or row_form(plan, kind),
     }
 
@@ -191,7 +218,6 @@ def technique_checklist(plan: Plan) -> list[tuple]:
         form = plan_forms.TechniqueForm(
             instance=choice, project=plan.project, prefix=f"t{entry.pk}"
         )
-        form.fields["version"].initial = choice.version
         items.append((entry, choice, form))
     return items
 
@@ -200,8 +226,11 @@ def technique_checklist(plan: Plan) -> list[tuple]:
 def workspace_step(request: HttpRequest, project: Project, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404("No such step.")
-    plan = load_plan(project)
-    return render(request, "planner/workspace.html", step_context(request, plan, step))
+    plan = load_plan(project, step)
+    show_all = request.GET.get("all", "")
+    return render(
+        request, "planner/workspace.html", step_context(request, plan, step, show_all=show_all)
+    )
 
 
 def respond(
@@ -222,6 +251,10 @@ def respond(
     ctx = step_context(request, plan, step, **extra.get("ctx", {}))
     ctx["oob"] = True
     html = render_to_string(f"planner/workspace.html#{fragment}", ctx, request) if fragment else ""
+    for section in related_sections(plan, extra.get("changed")):
+        html += render_to_string(
+            "planner/workspace.html#rows", {**ctx, "section": section}, request
+        )
     html += render_to_string("planner/workspace.html#sidebar", ctx, request)
     html += render_to_string("planner/workspace.html#advisor", ctx, request)
     return HttpResponse(html, status=status)
@@ -296,7 +329,7 @@ def context_save(request: HttpRequest, project: Project) -> HttpResponse:
             form.saved = True
         except StaleVersion as stale:
             form, status = conflict_form(form, stale.current, project=project), CONFLICT
-    plan = load_plan(project)
+    plan = load_plan(project, "context")
     return respond(
         request, plan, "context", "context-form", status, ctx={"form": form}, page={"form": form}
     )
@@ -320,7 +353,7 @@ def answer_save(request: HttpRequest, project: Project, number: int, key: str) -
             status, conflict = CONFLICT, stale.current.answers.get(key, "")
     else:
         status = INVALID
-    plan = load_plan(project)
+    plan = load_plan(project, str(number))
     ctx = {
         "question": question,
         "value": form.data.get(form.add_prefix("value"), ""),
@@ -339,7 +372,7 @@ def level_status(request: HttpRequest, project: Project, number: int) -> HttpRes
     if not 1 <= number <= len(LEVELS):
         raise Http404("No such level.")
     lv = level(number)
-    plan = load_plan(project)
+    plan = load_plan(project, str(number))
     form = plan_forms.StatusForm(request.POST, level=lv)
     if form.is_valid():
         missing = (
@@ -358,7 +391,7 @@ def level_status(request: HttpRequest, project: Project, number: int) -> HttpRes
                 missing=[],
                 user=request.user,
             )
-            plan = load_plan(project)
+            plan = load_plan(project, str(number))
             return respond(request, plan, str(number), "level-status")
     return respond(
         request,
@@ -384,7 +417,7 @@ def row_kind(kind: str) -> RowKind:
 @require_POST
 def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
     kind = row_kind(kind)
-    plan = load_plan(project)
+    plan = load_plan(project, str(kind.level))
     form = row_form(plan, kind, request.POST)
     if not form.is_valid():
         section = row_section(plan, kind, add_form=form)
@@ -403,7 +436,7 @@ def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
     services.activity_record(
         project=project, user=request.user, summary=f"added {kind.noun} “{form.instance}”"
     )
-    plan = load_plan(project)
+    plan = load_plan(project, str(kind.level))
     return respond(
         request,
         plan,
@@ -411,6 +444,7 @@ def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
         "rows",
         ctx={"section": row_section(plan, kind)},
         anchor=f"#{kind.key}-{form.instance.pk}",
+        changed=kind,
     )
 
 
@@ -425,7 +459,7 @@ def replace_section(plan: Plan, kind: RowKind, section: dict) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> HttpResponse:
     kind = row_kind(kind)
-    plan = load_plan(project)
+    plan = load_plan(project, str(kind.level))
     row = next((r for r in plan.rows[kind.key] if r.pk == pk), None)
     if row is None:
         raise Http404("That row no longer exists.")
@@ -484,7 +518,7 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
             {"kind": kind, "row": row, "form": form, "project": project},
             status=status,
         )
-    plan = load_plan(project)
+    plan = load_plan(project, str(kind.level))
     row = next(r for r in plan.rows[kind.key] if r.pk == pk)
     return respond(
         request,
@@ -492,6 +526,7 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
         str(kind.level),
         "row",
         ctx={"kind": kind, "row": row, "details": kind.details(row)},
+        changed=kind,
         anchor=f"#{kind.key}-{pk}",
     )
 
@@ -510,7 +545,7 @@ def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> Ht
     except RestrictedError as error:
         users = sorted({str(obj) for obj in error.restricted_objects})
         message = f"“{row}” is still used by {', '.join(users[:5])}. Change or delete those first."
-        plan = load_plan(project)
+        plan = load_plan(project, str(kind.level))
         if not request.htmx:
             messages.error(request, message)
             return redirect(
@@ -530,17 +565,41 @@ def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> Ht
     )
     if not request.htmx:
         messages.success(request, f"Deleted {kind.noun} “{row}”.")
-    plan = load_plan(project)
-    return respond(request, plan, str(kind.level), None)
+    plan = load_plan(project, str(kind.level))
+    return respond(request, plan, str(kind.level), None, changed=kind)
 
 
 # --- Level 6 checklist and the core questions ---------------------------------------------
 
 
+def technique_apply(form, choice: TechniqueChoice) -> None:
+    """Create, update or (status left undecided) remove a checklist choice, refusing a
+    save made from an older version than the stored one."""
+    version = form.cleaned_data["version"] or 0
+    if not form.cleaned_data["status"]:
+        deleted, _ = TechniqueChoice.objects.filter(pk=choice.pk, version=version).delete()
+        if choice.pk and not deleted:
+            raise StaleVersion(TechniqueChoice.objects.filter(pk=choice.pk).first())
+        return
+    if choice.pk is None:
+        if version != 0:
+            raise StaleVersion(None)
+        try:
+            with transaction.atomic():
+                form.instance.version = 1
+                form.save()
+        except IntegrityError:  # someone else marked it first
+            raise StaleVersion(
+                TechniqueChoice.objects.get(project=choice.project, entry=choice.entry)
+            ) from None
+        return
+    save_form(form)
+
+
 @project_view(Role.EDITOR)
 @require_POST
 def technique_save(request: HttpRequest, project: Project, entry_id: int) -> HttpResponse:
-    plan = load_plan(project)
+    plan = load_plan(project, "6")
     entry = next((e for e in plan.techniques if e.pk == entry_id), None)
     if entry is None:
         raise Http404("No such technique.")
@@ -552,26 +611,21 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
     status = 200
     if form.is_valid():
         try:
-            if choice.pk is None and (form.cleaned_data["version"] or 0) == 0:
-                form.instance.version = 1
-                form.save()
-            else:
-                save_form(form)
+            technique_apply(form, choice)
             services.level_touch(project=project, level_number=6)
             services.activity_record(
-                project=project,
-                user=request.user,
-                summary=f"marked {entry} as {form.instance.get_status_display().lower()}",
+                project=project, user=request.user, summary=f"updated technique {entry}"
             )
+            form = None  # the fresh form below carries the saved version
         except StaleVersion as stale:
-            form, status = conflict_form(form, stale.current, project=project), CONFLICT
-        except IntegrityError:
-            current = TechniqueChoice.objects.get(project=project, entry=entry)
+            current = stale.current or TechniqueChoice(project=project, entry=entry, version=0)
             form, status = conflict_form(form, current, project=project), CONFLICT
     else:
         status = INVALID
-    plan = load_plan(project)
-    saved = next((c for c in plan.rows["technique"] if c.entry_id == entry_id), choice)
+    plan = load_plan(project, "6")
+    saved = next((c for c in plan.rows["technique"] if c.entry_id == entry_id), None)
+    saved = saved or TechniqueChoice(project=project, entry=entry, version=0)
+    form = form or plan_forms.TechniqueForm(instance=saved, project=project, prefix=f"t{entry_id}")
     return respond(
         request,
         plan,
@@ -599,11 +653,12 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
                 user=request.user,
                 summary=f"answered the core question on {question}",
             )
+            form = plan_forms.CoreQuestionForm(instance=form.instance, project=project, prefix=key)
         except StaleVersion as stale:
             form, status = conflict_form(form, stale.current, project=project), CONFLICT
     else:
         status = INVALID
-    plan = load_plan(project)
+    plan = load_plan(project, "core")
     title, text = next((t, x) for k, t, x in CORE_QUESTIONS if k == key)
     return respond(
         request,
@@ -621,7 +676,6 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
 
 @project_view()
 def findings(request: HttpRequest, project: Project) -> HttpResponse:
-    plan = load_plan(project)
     all_findings = services.plan_findings(project)
     groups = [
         (severity, [f for f in all_findings if f.severity == severity and not f.dismissed])
@@ -632,7 +686,6 @@ def findings(request: HttpRequest, project: Project) -> HttpResponse:
         "planner/findings.html",
         {
             "project": project,
-            "plan": plan,
             "groups": [(s, items) for s, items in groups if items],
             "dismissed": [f for f in all_findings if f.dismissed],
             "totals": services.finding_totals(all_findings),

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 
 from planner.levels import LEVELS, STEP_TITLES, STEPS, Level
 from planner.models import (
@@ -68,11 +68,15 @@ class StepProgress:
 
 @dataclass
 class Plan:
+    """What one workspace step shows: the plan's small parts, counts of every list,
+    and the rows of the lists this step edits (`rows` holds only those)."""
+
     project: Project
     context: Context
     levels: dict[int, LevelAnswer]
-    rows: dict[str, list]
+    counts: dict[str, int]
     core: dict[str, CoreQuestion]
+    rows: dict[str, list] = field(default_factory=dict)
     techniques: list[CatalogueEntry] = field(default_factory=list)
 
     def missing_for_completion(self, level: Level) -> list[str]:
@@ -83,7 +87,7 @@ class Plan:
             if q.required and not str(answers.get(q.key, "")).strip()
         ]
         needed = REQUIRED_ROWS.get(level.number)
-        if needed and not self.rows[needed]:
+        if needed and not self.counts[needed]:
             missing.append(f"at least one {ROW_NOUNS[needed]}")
         return missing
 
@@ -102,13 +106,10 @@ class Plan:
             )
         ]
         for level in LEVELS:
-            answer = self.levels[level.number]
-            count = sum(len(self.rows[kind]) for kind in LEVEL_ROWS[level.number])
-            if level.number == 6:
-                count = len(self.rows["technique"])
-            steps.append(
-                StepProgress(level.step, level.title, answer.status, str(count) if count else "")
-            )
+            kinds = LEVEL_ROWS[level.number] or ["technique"]
+            count = sum(self.counts[kind] for kind in kinds)
+            status = self.levels[level.number].status
+            steps.append(StepProgress(level.step, level.title, status, str(count) if count else ""))
         answered = sum(1 for q in self.core.values() if q.answer.strip())
         core_status = (
             LevelStatus.COMPLETE
@@ -135,69 +136,148 @@ ROW_NOUNS = {
     "decision": "decision",
     "technique": "technique marked in the checklist",
 }
+ROW_MODELS = {
+    "journey_step": JourneyStep,
+    "boundary": Boundary,
+    "operation": Operation,
+    "entity": Entity,
+    "relationship": Relationship,
+    "decision": Decision,
+    "technique": TechniqueChoice,
+}
+# The lists each step loads in full; every other list is only counted.
+STEP_ROWS: dict[str, list[str]] = {
+    "context": [],
+    "1": ["journey_step"],
+    "2": ["boundary"],
+    "3": ["operation"],
+    "4": ["entity", "relationship"],
+    "5": ["decision"],
+    "6": ["technique"],
+    "core": [],
+}
 
 
-def load_plan(project: Project) -> Plan:
-    """Load the whole plan for display: about a dozen queries, whatever its size."""
+def row_counts(project: Project) -> dict[str, int]:
+    """How many rows each list has, in one query."""
+    counts = {
+        kind: Subquery(
+            model.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        for kind, model in ROW_MODELS.items()
+    }
+    values = Project.objects.filter(pk=project.pk).values(**counts).get()
+    return {kind: values[kind] or 0 for kind in ROW_MODELS}
+
+
+def load_plan(project: Project, step: str | None = None) -> Plan:
+    """Load what `step` shows in a fixed number of queries, whatever the plan's size.
+
+    Without a step, every list is loaded (for code that needs the whole plan).
+    """
     levels = {a.level: a for a in LevelAnswer.objects.filter(project=project)}
     context = Context.objects.filter(project=project).first()
     core = {q.key: q for q in CoreQuestion.objects.filter(project=project)}
     if context is None or len(levels) < len(LEVELS) or len(core) < len(CoreQuestionKey.values):
         ensure_plan_rows(project)
-        return load_plan(project)
-    boundaries = list(Boundary.objects.filter(project=project))
-    by_id = {b.pk: b for b in boundaries}
-    entities = list(Entity.objects.filter(project=project))
-    for entity in entities:
-        entity.boundary = by_id.get(entity.boundary_id)
-    entity_by_id = {e.pk: e for e in entities}
+        return load_plan(project, step)
+    plan = Plan(project, context, levels, row_counts(project), core)
+    kinds = STEP_ROWS[step] if step else list(ROW_MODELS)
+    loaders = {
+        "journey_step": _journey_steps,
+        "boundary": _boundaries,
+        "operation": _operations,
+        "entity": _entities,
+        "relationship": _relationships,
+        "decision": _decisions,
+        "technique": _techniques,
+    }
+    for kind in kinds:
+        plan.rows[kind] = loaders[kind](plan)
+    if "technique" in kinds:
+        plan.techniques = list(
+            CatalogueEntry.objects.visible_to(project.team).filter(
+                kind=CatalogueEntry.Kind.TECHNIQUE
+            )
+        )
+    return plan
+
+
+def _journey_steps(plan: Plan) -> list:
+    return list(JourneyStep.objects.filter(project=plan.project))
+
+
+def _boundary_names(plan: Plan) -> dict[int, Boundary]:
+    if "boundary" in plan.rows:
+        return {b.pk: b for b in plan.rows["boundary"]}
+    return {b.pk: b for b in Boundary.objects.filter(project=plan.project).only("id", "name")}
+
+
+def _boundaries(plan: Plan) -> list:
+    return list(Boundary.objects.filter(project=plan.project))
+
+
+def _operations(plan: Plan) -> list:
+    boundaries = _boundary_names(plan)
     operations = list(
-        Operation.objects.filter(project=project).prefetch_related(
+        Operation.objects.filter(project=plan.project).prefetch_related(
             Prefetch("entities", queryset=Entity.objects.only("id", "name"))
         )
     )
     for operation in operations:
-        operation.boundary = by_id.get(operation.boundary_id)
-    relationships = list(Relationship.objects.filter(project=project))
+        operation.boundary = boundaries.get(operation.boundary_id)
+    return operations
+
+
+def _entities(plan: Plan) -> list:
+    boundaries = _boundary_names(plan)
+    entities = list(Entity.objects.filter(project=plan.project))
+    for entity in entities:
+        entity.boundary = boundaries.get(entity.boundary_id)
+    return entities
+
+
+def _relationships(plan: Plan) -> list:
+    if "entity" in plan.rows:
+        entities = {e.pk: e for e in plan.rows["entity"]}
+    else:
+        entities = {e.pk: e for e in Entity.objects.filter(project=plan.project).only("id", "name")}
+    relationships = list(Relationship.objects.filter(project=plan.project))
     for rel in relationships:
-        rel.source, rel.target = entity_by_id[rel.source_id], entity_by_id[rel.target_id]
-    journey = list(JourneyStep.objects.filter(project=project))
+        rel.source, rel.target = entities[rel.source_id], entities[rel.target_id]
+    return relationships
+
+
+def _decisions(plan: Plan) -> list:
+    """Decisions, with the rows that may have revealed their problem (names only)."""
+    project = plan.project
+    plan.rows["journey_step"] = list(JourneyStep.objects.filter(project=project).only("id", "name"))
+    plan.rows["operation"] = list(Operation.objects.filter(project=project).only("id", "name"))
+    plan.rows["entity"] = list(Entity.objects.filter(project=project).only("id", "name"))
+    plan.rows["relationship"] = _relationships(plan)
+    named = {kind: {r.pk: r for r in plan.rows[kind]} for kind in DECISION_SOURCES}
     decisions = list(Decision.objects.filter(project=project).select_related("entry"))
-    named = {
-        "journey_step": {r.pk: r for r in journey},
-        "operation": {r.pk: r for r in operations},
-        "entity": entity_by_id,
-        "relationship": {r.pk: r for r in relationships},
-    }
     for decision in decisions:
         decision.source = next(
             (
-                named[k].get(getattr(decision, f"{k}_id"))
-                for k in named
-                if getattr(decision, f"{k}_id")
+                named[kind].get(getattr(decision, f"{kind}_id"))
+                for kind in DECISION_SOURCES
+                if getattr(decision, f"{kind}_id")
             ),
             None,
         )
-    choices = list(TechniqueChoice.objects.filter(project=project).select_related("entry"))
-    techniques = list(
-        CatalogueEntry.objects.visible_to(project.team).filter(kind=CatalogueEntry.Kind.TECHNIQUE)
-    )
-    return Plan(
-        project=project,
-        context=context,
-        levels=levels,
-        rows={
-            "journey_step": journey,
-            "boundary": boundaries,
-            "operation": operations,
-            "entity": entities,
-            "relationship": relationships,
-            "decision": decisions,
-            "technique": choices,
-        },
-        core=core,
-        techniques=techniques,
-    )
+    return decisions
+
+
+DECISION_SOURCES = ["journey_step", "operation", "entity", "relationship"]
+
+
+def _techniques(plan: Plan) -> list:
+    return list(TechniqueChoice.objects.filter(project=plan.project).select_related("entry"))
 
 
 def step_neighbours(step: str) -> tuple[str | None, str | None]:
