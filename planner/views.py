@@ -185,7 +185,7 @@ def rows_url(project: Project) -> str:
     return reverse("row_add", args=[project.pk, "kind"]).removesuffix("kind/add/")
 
 
-PAGE_ROWS = 50  # a list longer than this shows its first rows and a "show all" link
+PAGE_ROWS = 25  # a list longer than this shows its first rows and a "show all" link
 
 
 def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False) -> dict:
@@ -196,7 +196,7 @@ def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False
         "rows": [(row, kind.details(row)) for row in shown],
         "hidden": len(rows) - len(shown),
         "total": len(rows),
-        "add_form": add_form or row_form(plan, kind),
+        "add_form": add_form,  # None: the form is fetched when "Add …" is opened
     }
 
 
@@ -414,10 +414,21 @@ def row_kind(kind: str) -> RowKind:
 
 
 @project_view(Role.EDITOR)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
+    """GET: the add form (loaded when someone opens "Add …", so step pages don't render
+    big forms nobody asked for). POST: add the row and return its refreshed list."""
     kind = row_kind(kind)
     plan = load_plan(project, str(kind.level))
+    if request.method == "GET":
+        ctx = {
+            "kind": kind,
+            "project": project,
+            "add_form": row_form(plan, kind),
+            "rows_url": rows_url(project),
+        }
+        template = "planner/workspace.html#add-form" if request.htmx else "planner/row_form.html"
+        return render(request, template, ctx)
     form = row_form(plan, kind, request.POST)
     if not form.is_valid():
         section = row_section(plan, kind, add_form=form)

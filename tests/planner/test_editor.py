@@ -439,3 +439,27 @@ def test_core_question_rejects_unknown_level(project, editor_client):
 def test_viewer_sees_the_plan_read_only(step, project, viewer_client):
     html = viewer_client.get(step_url(project, step)).content.decode()
     assert "<fieldset disabled>" in html or "Add " not in html
+
+
+def test_add_form_is_fetched_when_opened(project, editor_client):
+    url = reverse("row_add", args=[project.pk, "operation"])
+    fragment = editor_client.get(url, **HTMX)
+    assert fragment.status_code == 200
+    assert 'name="add-operation-name"' in fragment.content.decode()
+    page = editor_client.get(url)  # without JavaScript: a page with the form
+    assert "<html" in page.content.decode() and "Add operation" in page.content.decode()
+
+
+def test_viewer_cannot_open_the_add_form(project, viewer_client):
+    assert viewer_client.get(reverse("row_add", args=[project.pk, "boundary"])).status_code == 403
+
+
+def test_long_lists_show_a_page_and_a_show_all_link(project, editor_client):
+    JourneyStep.objects.bulk_create(
+        [JourneyStep(project=project, name=f"Step {i}") for i in range(30)]
+    )
+    html = editor_client.get(step_url(project, "1")).content.decode()
+    assert "Step 24" in html and "Step 25" not in html
+    assert "Show all 30 journey steps (5 more)" in html
+    html = editor_client.get(step_url(project, "1") + "?all=journey_step").content.decode()
+    assert "Step 29" in html and "Show all" not in html
