@@ -43,7 +43,12 @@ def peak_memory_mb(kind: str) -> tuple[float, float]:
     queue = ctx.Queue()
     child = ctx.Process(target=_render_in_child, args=(kind, queue))
     child.start()
-    result = queue.get()
+    try:
+        result = queue.get(timeout=600)
+    except Exception as error:
+        child.join(5)
+        message = f"the {kind} render in a child process failed (exit code {child.exitcode})"
+        raise SystemExit(message) from error
     child.join()
     return result
 
@@ -87,7 +92,14 @@ def cached_download_ms(runs: int = 20) -> float:
 
 
 def main() -> None:
+    from django.core.management import call_command
+
+    from planner.catalogue_data import load_catalogue
     from planner.pdf import render_pdf
+
+    # The report names catalogue entries, so the configured database needs them.
+    call_command("migrate", verbosity=0)
+    load_catalogue()
 
     demo, large = demo_document(), large_document(rows=200)
     _, demo_mb = peak_memory_mb("demo")

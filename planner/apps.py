@@ -2,4 +2,4 @@ from django.apps import AppConfig
 
 
 class PlannerConfig(AppConfig):
-    name = 'planner'
+    name = "planner"

@@ -124,8 +124,7 @@ LEVELS: list[Level] = [
                 "Should authentication be separate from the core features?",
                 "Usually not: every request needs it, so a separate service adds a network "
                 "hop to everything. Say why your case differs if it does.",
-                "No. We use the platform's auth inside the core; every function checks "
-                "the caller.",
+                "No. We use the platform's auth inside the core; every function checks the caller.",
             ),
             Question(
                 "realtime_vs_batch",
