@@ -18,7 +18,14 @@ from planner.levels import CORE_QUESTIONS, LEVELS, STEP_TITLES, STEPS, level
 from planner.models import Context, CoreQuestion, CoreQuestionKey, Project, TechniqueChoice
 from planner.rows import ROW_KINDS, RowKind
 from planner.versioning import StaleVersion, save_versioned
-from planner.workspace import LEVEL_ROWS, Plan, load_plan, step_neighbours
+from planner.workspace import (
+    LEVEL_ROWS,
+    Plan,
+    evidence_anchor,
+    evidence_anchors,
+    load_plan,
+    step_neighbours,
+)
 
 INVALID, CONFLICT = 422, 409  # htmx is configured (base.html) to swap both
 ROLE_MESSAGE = ROLE_MESSAGES[Role.EDITOR]
@@ -688,8 +695,21 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
 @project_view()
 def findings(request: HttpRequest, project: Project) -> HttpResponse:
     all_findings = services.plan_findings(project)
+    anchors = evidence_anchors(project)
+
+    def linked(finding) -> tuple:
+        evidence = [
+            (
+                item,
+                reverse("workspace_step", args=[project.pk, item.get("step") or finding.level])
+                + evidence_anchor(anchors, item),
+            )
+            for item in finding.evidence
+        ]
+        return finding, evidence
+
     groups = [
-        (severity, [f for f in all_findings if f.severity == severity and not f.dismissed])
+        (severity, [linked(f) for f in all_findings if f.severity == severity and not f.dismissed])
         for severity in services.SEVERITIES
     ]
     return render(
@@ -698,7 +718,7 @@ def findings(request: HttpRequest, project: Project) -> HttpResponse:
         {
             "project": project,
             "groups": [(s, items) for s, items in groups if items],
-            "dismissed": [f for f in all_findings if f.dismissed],
+            "dismissed": [linked(f) for f in all_findings if f.dismissed],
             "totals": services.finding_totals(all_findings),
             "step_titles": STEP_TITLES,
             "can_edit": request.membership.allows(Role.EDITOR),

@@ -285,3 +285,36 @@ def step_neighbours(step: str) -> tuple[str | None, str | None]:
     previous = STEPS[index - 1] if index > 0 else None
     following = STEPS[index + 1] if index + 1 < len(STEPS) else None
     return previous, following
+
+
+def evidence_anchors(project: Project) -> dict[tuple[str, str], str]:
+    """Where each named answer sits on its step page, as "?all=<kind>#<anchor>", keyed by
+    the (kind, name) the advisor's evidence uses. A fixed number of queries."""
+    anchors = {}
+    for kind in ["journey_step", "boundary", "operation", "entity"]:
+        for pk, name in ROW_MODELS[kind].objects.filter(project=project).values_list("pk", "name"):
+            anchors[(kind, name)] = f"?all={kind}#{kind}-{pk}"
+    relationships = Relationship.objects.filter(project=project).values_list(
+        "pk", "source__name", "target__name"
+    )
+    for pk, source, target in relationships:
+        anchors[("relationship", f"{source} -> {target}")] = f"?all=relationship#relationship-{pk}"
+    for pk, slug in Decision.objects.filter(project=project).values_list("pk", "entry__slug"):
+        anchors[("decision", slug)] = f"?all=decision#decision-{pk}"
+    techniques = CatalogueEntry.objects.visible_to(project.team).filter(
+        kind=CatalogueEntry.Kind.TECHNIQUE
+    )
+    for pk, slug in techniques.values_list("pk", "slug"):
+        anchors[("technique", slug)] = f"#technique-{pk}"
+    return anchors
+
+
+def evidence_anchor(anchors: dict, item: dict) -> str:
+    kind, name = item.get("kind", ""), item.get("name", "")
+    if kind == "context":
+        return f"#id_{name}"
+    if kind == "level":
+        return f"#q-{name}" if name != "status" else "#level-status"
+    if kind == "core_question":
+        return f"#core-{name}"
+    return anchors.get((kind, name), "")

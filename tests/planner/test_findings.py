@@ -25,7 +25,9 @@ def test_findings_page_lists_gaps_with_their_evidence(project, viewer_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "source of truth" in html.lower()
-    assert reverse("workspace_step", args=[project.pk, "4"]) in html
+    invoice = Entity.objects.get(project=project, name="Invoice")
+    step = reverse("workspace_step", args=[project.pk, "4"])
+    assert f'href="{step}?all=entity#entity-{invoice.pk}"' in html  # links to the very row
     assert "Dismiss…" not in html  # viewers read, they don't dismiss
 
 
