@@ -87,7 +87,7 @@ worker: install
 
 test: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	CONN_MAX_AGE=$${CONN_MAX_AGE:-0} $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
