@@ -305,17 +305,29 @@ def display_value(row, name: str) -> str:
     return str(value) if value not in (None, "") else "—"
 
 
-def save_form(form) -> None:
-    """Save a valid versioned form: refused (StaleVersion) if the row changed meanwhile."""
+def save_form(form) -> bool:
+    """Save a valid versioned form: refused (StaleVersion) if the row changed meanwhile.
+
+    Returns False, with the reason on the form, when the database refuses the row
+    (someone saved one with the same name a moment ago); nothing is saved then.
+    """
     instance = form.instance
     fields = [n for n in form.Meta.fields if not instance._meta.get_field(n).many_to_many]
-    if instance.pk is None:
-        form.save()
-        return
-    save_versioned(instance, form.cleaned_data.get("version") or 0, fields)
-    for name in form.Meta.fields:
-        if instance._meta.get_field(name).many_to_many:
-            getattr(instance, name).set(form.cleaned_data[name])
+    try:
+        with transaction.atomic():
+            if instance.pk is None:
+                form.save()
+                return True
+            save_versioned(instance, form.cleaned_data.get("version") or 0, fields)
+            for name in form.Meta.fields:
+                if instance._meta.get_field(name).many_to_many:
+                    getattr(instance, name).set(form.cleaned_data[name])
+    except IntegrityError:
+        form.add_error(
+            None, "Someone saved a row with the same name a moment ago. Nothing was saved."
+        )
+        return False
+    return True
 
 
 @project_view(Role.EDITOR)
@@ -328,12 +340,14 @@ def context_save(request: HttpRequest, project: Project) -> HttpResponse:
         status = INVALID
     else:
         try:
-            save_form(form)
-            services.activity_record(
-                project=project, user=request.user, summary="edited the context"
-            )
-            form = plan_forms.ContextForm(instance=form.instance, project=project)
-            form.saved = True
+            if save_form(form):
+                services.activity_record(
+                    project=project, user=request.user, summary="edited the context"
+                )
+                form = plan_forms.ContextForm(instance=form.instance, project=project)
+                form.saved = True
+            else:
+                status = INVALID
         except StaleVersion as stale:
             form, status = conflict_form(form, stale.current, project=project), CONFLICT
     plan = load_plan(project, "context")
@@ -437,7 +451,9 @@ def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
         template = "planner/workspace.html#add-form" if request.htmx else "planner/row_form.html"
         return render(request, template, ctx)
     form = row_form(plan, kind, request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        form.instance.project = project
+    if not form.is_valid() or not save_form(form):
         section = row_section(plan, kind, add_form=form)
         return respond(
             request,
@@ -448,8 +464,6 @@ def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
             ctx={"section": section},
             page={"sections": replace_section(plan, kind, section)},
         )
-    form.instance.project = project
-    save_form(form)
     services.level_touch(project=project, level_number=kind.level)
     services.activity_record(
         project=project, user=request.user, summary=f"added {kind.noun} “{form.instance}”"
@@ -505,10 +519,12 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
     status = 200
     if form.is_valid():
         try:
-            save_form(form)
-            services.activity_record(
-                project=project, user=request.user, summary=f"edited {kind.noun} “{row}”"
-            )
+            if save_form(form):
+                services.activity_record(
+                    project=project, user=request.user, summary=f"edited {kind.noun} “{row}”"
+                )
+            else:
+                status = INVALID
         except StaleVersion as stale:
             if stale.current is None:
                 messages.error(
@@ -665,7 +681,7 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
     status = 200
     if form.is_valid():
         try:
-            save_form(form)
+            save_form(form)  # no name to clash on: it saves or raises StaleVersion
             services.activity_record(
                 project=project,
                 user=request.user,

@@ -463,3 +463,19 @@ def test_long_lists_show_a_page_and_a_show_all_link(project, editor_client):
     assert "Show all 30 journey steps (5 more)" in html
     html = editor_client.get(step_url(project, "1") + "?all=journey_step").content.decode()
     assert "Step 29" in html and "Show all" not in html
+
+
+def test_a_name_taken_between_validation_and_save_is_a_field_error_not_a_500(
+    project, editor_client, monkeypatch
+):
+    """Two people adding the same name at once: the second gets a message, not a 500."""
+    from planner import forms as plan_forms
+
+    monkeypatch.setattr(
+        plan_forms.VersionedForm, "clean_name", lambda form: form.cleaned_data["name"]
+    )
+    Boundary.objects.create(project=project, name="Core")
+    response = add_row(editor_client, project, "boundary", name="Core")
+    assert response.status_code == 422
+    assert "same name a moment ago" in response.content.decode()
+    assert Boundary.objects.filter(project=project).count() == 1
