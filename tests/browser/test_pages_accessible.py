@@ -1,0 +1,61 @@
+"""Every kind of page a team or a reviewer sees passes axe-core and our CSP, on a real plan.
+
+The demo plan is imported so the pages carry real content: rows, findings, decisions.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role, new_token, token_hash
+from planner.catalogue_data import load_catalogue
+from planner.document import plan_import
+from planner.models import ShareLink
+from tests.browser.helpers import axe_check, goto
+from tests.conftest import make_team, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DEMO = Path(__file__).resolve().parents[2] / "planner" / "fixtures" / "demo-plan.json"
+
+
+@pytest.fixture
+def demo_project():
+    load_catalogue()
+    owner = make_user("owner@example.com")
+    team = make_team("Demo", **{Role.OWNER: owner})
+    project = plan_import(team=team, document=json.loads(DEMO.read_text()), user=owner)
+    return owner, project
+
+
+def test_team_pages_pass_axe_and_csp(page, live_server, log_in, csp_errors, demo_project):
+    owner, project = demo_project
+    log_in(owner)
+    urls = [
+        reverse("workspace_step", args=[project.pk, step])
+        for step in ["context", "4", "5", "6", "core"]
+    ]
+    urls += [
+        reverse("findings", args=[project.pk]),
+        reverse("report", args=[project.pk]),
+        reverse("share_links", args=[project.pk]),
+        reverse("project_settings", args=[project.pk]),
+        reverse("catalogue"),
+        reverse("team_settings", args=[project.team_id]),
+        reverse("project_import"),
+    ]
+    for url in urls:
+        goto(page, live_server.url + url)
+        axe_check(page)
+    assert csp_errors == []
+
+
+def test_reviewer_share_page_passes_axe_and_csp(page, live_server, csp_errors, demo_project):
+    owner, project = demo_project
+    token = new_token()
+    ShareLink.objects.create(project=project, token_hash=token_hash(token), created_by=owner)
+    goto(page, live_server.url + reverse("share_page", args=[token]))
+    axe_check(page)
+    assert csp_errors == []
