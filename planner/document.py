@@ -629,7 +629,8 @@ def _after_import(project: Project, user: User | None) -> None:
     services.activity_record(
         project=project, user=user, summary="imported the plan from a plan document"
     )
-    services.summary_refresh(load_plan(project), services.plan_findings(project))
+    # The summary needs counts, not rows: the context step loads none of the lists.
+    services.summary_refresh(load_plan(project, "context"), services.plan_findings(project))
 
 
 def _free_name(team: Team, wanted: str) -> str:

@@ -17,35 +17,35 @@ class RowKind:
     noun: str
     plural: str
 
-    def title(self, row) -> str:
-        return str(row)
-
     def details(self, row) -> list[tuple[str, str]]:
         """(label, text) pairs shown on the row's card; empty values are skipped."""
         pairs = []
         for name in self.form._meta.fields:
             if name == "name" or (name in ("source", "target") and self.key == "relationship"):
                 continue
-            field = row._meta.get_field(name)
-            if field.many_to_many:
-                value = ", ".join(str(e) for e in getattr(row, name).all())
-                label = field.verbose_name
-            elif field.choices:
-                value = getattr(row, f"get_{name}_display")()
-                label = field.verbose_name
-            elif (
-                isinstance(field, forms.BooleanField) or field.get_internal_type() == "BooleanField"
-            ):
-                value = "Yes" if getattr(row, name) else ""
-                label = field.verbose_name
-            else:
-                value = getattr(row, name)
-                label = field.verbose_name
-            if value not in (None, ""):
-                pairs.append((str(label)[:1].upper() + str(label)[1:], str(value)))
+            text = field_text(row, name)
+            if text:
+                label = str(row._meta.get_field(name).verbose_name)
+                pairs.append((label[:1].upper() + label[1:], text))
         if getattr(row, "source", None) and self.key == "decision":
             pairs.append(("Revealed by", str(row.source)))
         return pairs
+
+
+def field_text(row, name: str) -> str:
+    """A field of a row as a person reads it ("" when empty): choice labels, "Yes" for
+    a true flag, lists and related rows joined with commas."""
+    field = row._meta.get_field(name)
+    if field.many_to_many:
+        return ", ".join(str(item) for item in getattr(row, name).all())
+    value = getattr(row, name)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if field.choices:
+        return str(getattr(row, f"get_{name}_display")())
+    if field.get_internal_type() == "BooleanField":
+        return "Yes" if value else ""
+    return "" if value is None else str(value)
 
 
 ROW_KINDS: dict[str, RowKind] = {

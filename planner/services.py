@@ -58,16 +58,15 @@ def level_answer_save(
 
 
 def level_status_set(
-    *, project: Project, level: Level, action: str, reason: str, missing: list[str], user
+    *, project: Project, level: Level, action: str, reason: str, user
 ) -> LevelAnswer:
     """Mark a level complete, reopen it or skip it. Rules are checked by the caller's form
-    (never-skip, reason required) and `missing` (what completion still needs)."""
+    (never-skip, reason required) and by the caller's check of what completion
+    still needs (`Plan.missing_for_completion`)."""
     LevelAnswer.objects.get_or_create(project=project, level=level.number)
     with transaction.atomic():
         answer = LevelAnswer.objects.select_for_update().get(project=project, level=level.number)
         if action == "complete":
-            if missing:
-                raise ValueError("Cannot complete: " + "; ".join(missing))
             answer.status, answer.skip_reason = LevelStatus.COMPLETE, ""
         elif action == "skip":
             answer.status, answer.skip_reason = LevelStatus.SKIPPED, reason.strip()

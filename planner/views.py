@@ -16,7 +16,7 @@ from planner import services
 from planner.access import ROLE_MESSAGES, project_view
 from planner.levels import CORE_QUESTIONS, LEVELS, STEP_TITLES, STEPS, level
 from planner.models import Context, CoreQuestion, CoreQuestionKey, Project, TechniqueChoice
-from planner.rows import ROW_KINDS, RowKind
+from planner.rows import ROW_KINDS, RowKind, field_text
 from planner.versioning import StaleVersion, save_versioned
 from planner.workspace import (
     LEVEL_ROWS,
@@ -273,7 +273,7 @@ def conflict_form(form, current, **kwargs):
     Its version becomes the current one, so submitting again reapplies their values
     deliberately; `form.conflict` lists what the other person saved.
     """
-    theirs = {name: display_value(current, name) for name in form.Meta.fields}
+    theirs = {name: field_text(current, name) or "—" for name in form.Meta.fields}
     stored = {
         name: form.fields[name].prepare_value(getattr(current, name))
         for name in form.Meta.fields
@@ -291,18 +291,6 @@ def conflict_form(form, current, **kwargs):
         and str(stored[name]) != str(fresh.fields[name].prepare_value(fresh.cleaned_data[name]))
     ]
     return fresh
-
-
-def display_value(row, name: str) -> str:
-    field = row._meta.get_field(name)
-    if field.many_to_many:
-        return ", ".join(str(item) for item in getattr(row, name).all()) or "—"
-    if field.choices and not isinstance(getattr(row, name), list):
-        return getattr(row, f"get_{name}_display")() or "—"
-    value = getattr(row, name)
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    return str(value) if value not in (None, "") else "—"
 
 
 def save_form(form) -> bool:
@@ -409,7 +397,6 @@ def level_status(request: HttpRequest, project: Project, number: int) -> HttpRes
                 level=lv,
                 action=form.cleaned_data["action"],
                 reason=form.cleaned_data["skip_reason"],
-                missing=[],
                 user=request.user,
             )
             plan = load_plan(project, str(number))

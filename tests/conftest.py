@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from accounts.models import Membership, Role, Team, User
+from accounts.models import Membership, Team, User
 from planner.models import Project
 
 
@@ -87,9 +87,6 @@ def viewer_client(viewer) -> Client:
 @pytest.fixture
 def outsider_client(outsider) -> Client:
     return client_for(outsider)
-
-
-ROLES = [Role.OWNER, Role.EDITOR, Role.VIEWER]
 
 
 @pytest.fixture
