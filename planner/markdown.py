@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from planner.reports import plan_view
+from planner.plan_view import plan_view
 
 
 def _inline(text: str) -> str:

@@ -537,7 +537,9 @@ class ShareLink(models.Model):
         return self.label or f"Share link {self.pk}"
 
 
-REPORT_STUCK_AFTER = timedelta(minutes=5)
+# A render moves its report's updated_at every few seconds (planner.tasks heartbeat),
+# so this long without a move means its worker died.
+REPORT_STUCK_AFTER = timedelta(minutes=2)
 
 
 class Report(models.Model):
@@ -580,7 +582,7 @@ class Report(models.Model):
 
     @property
     def is_stuck(self) -> bool:
-        """Queued or rendering for longer than any real render takes: its worker died."""
+        """In flight without a heartbeat for REPORT_STUCK_AFTER: its worker died (or never came)."""
         return self.in_flight and self.updated_at < timezone.now() - REPORT_STUCK_AFTER
 
     @property

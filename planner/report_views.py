@@ -8,11 +8,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from planner.access import project_view
+from planner.document import document_hash, plan_document
 from planner.markdown import plan_markdown
 from planner.models import Project, Report
-from planner.reports import document_hash, plan_document_for, report_request, report_retry
-
-REPORT_FIELDS = ["id", "project_id", "content_hash", "status", "progress", "error", "updated_at"]
+from planner.reports import (
+    REPORT_FIELDS,
+    report_pdf,
+    report_refresh,
+    report_request,
+    report_retry,
+)
 
 
 def _reports(project: Project):
@@ -25,19 +30,20 @@ def _reports(project: Project):
 @project_view(Role.VIEWER)
 def report(request: HttpRequest, project: Project) -> HttpResponse:
     """Viewers and up may export. POST asks for the PDF of the plan as it is now."""
-    document = plan_document_for(project)
+    document = plan_document(project)
     current_hash = document_hash(document)
     if request.method == "POST":
-        requested = report_request(project=project, user=request.user, document=document)
+        current = report_request(project=project, user=request.user, document=document)
         if not request.htmx:
             return redirect("report", project_id=project.pk)
-        current = _reports(project).get(pk=requested.pk)
         return render(
             request,
             "planner/report/report.html#report-status",
             {"project": project, "current": current},
         )
     current = _reports(project).filter(content_hash=current_hash).first()
+    if current:
+        report_refresh(current)
     older = (
         _reports(project).exclude(content_hash=current_hash).filter(status=Report.Status.DONE)[:5]
     )
@@ -49,8 +55,8 @@ def report(request: HttpRequest, project: Project) -> HttpResponse:
 @require_GET
 @project_view(Role.VIEWER)
 def report_status(request: HttpRequest, project: Project, report_id: int) -> HttpResponse:
-    """The progress fragment the report page polls while a PDF renders."""
-    current = get_object_or_404(_reports(project), pk=report_id)
+    """The progress fragment the report page polls while a PDF renders (re-queued if stuck)."""
+    current = report_refresh(get_object_or_404(_reports(project), pk=report_id))
     return render(
         request,
         "planner/report/report.html#report-status",
@@ -65,7 +71,6 @@ def report_retry_view(request: HttpRequest, project: Project, report_id: int) ->
     current = get_object_or_404(_reports(project), pk=report_id)
     report_retry(current)
     if request.htmx:
-        current.refresh_from_db(fields=REPORT_FIELDS[2:])
         return render(
             request,
             "planner/report/report.html#report-status",
@@ -78,15 +83,10 @@ def report_retry_view(request: HttpRequest, project: Project, report_id: int) ->
 @require_GET
 @project_view(Role.VIEWER)
 def report_download(request: HttpRequest, project: Project, report_id: int) -> HttpResponse:
-    pdf = (
-        Report.objects.filter(pk=report_id, project=project, status=Report.Status.DONE)
-        .values_list("pdf", flat=True)
-        .first()
-    )
-    if not pdf:
-        get_object_or_404(Report, pk=report_id, project=project)  # 404 if it isn't ours
+    pdf = report_pdf(get_object_or_404(_reports(project), pk=report_id))
+    if pdf is None:
         return redirect("report", project_id=project.pk)  # not ready yet
-    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{slugify(project.name) or 'plan'}-report.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, max-age=3600"
@@ -97,7 +97,7 @@ def report_download(request: HttpRequest, project: Project, report_id: int) -> H
 @require_GET
 @project_view(Role.VIEWER)
 def project_export_md(request: HttpRequest, project: Project) -> HttpResponse:
-    body = plan_markdown(plan_document_for(project))
+    body = plan_markdown(plan_document(project))
     response = HttpResponse(body, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(project.name) or "plan"}.md"'
     return response

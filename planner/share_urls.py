@@ -11,6 +11,11 @@ urlpatterns = [
     ),
     path("s/<str:token>/", share_views.share_page, name="share_page"),
     path("s/<str:token>/report.pdf", share_views.share_pdf, name="share_pdf"),
+    path(
+        "s/<str:token>/report/<int:report_id>/",
+        share_views.share_report_status,
+        name="share_report_status",
+    ),
     path("s/<str:token>/plan.md", share_views.share_markdown, name="share_markdown"),
     path("projects/<int:project_id>/report/", report_views.report, name="report"),
     path(

@@ -9,18 +9,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from planner.access import project_view
+from planner.document import plan_document
 from planner.markdown import plan_markdown
 from planner.models import Project, ShareLink
-from planner.reports import (
-    plan_document_for,
-    plan_view,
-    report_pdf_now,
+from planner.plan_view import plan_view
+from planner.reports import REPORT_FIELDS, report_pdf, report_refresh, report_request
+from planner.share_forms import ShareLinkForm
+from planner.sharing import (
     share_link_create,
     share_link_record_use,
     share_link_resolve,
     share_link_revoke,
 )
-from planner.share_forms import ShareLinkForm
 
 
 def _links(project: Project) -> list[ShareLink]:
@@ -75,7 +75,7 @@ def _shared(response: HttpResponse) -> HttpResponse:
 def _open_link(token: str) -> tuple[ShareLink, dict]:
     link = share_link_resolve(token)
     share_link_record_use(link)
-    return link, plan_document_for(link.project)
+    return link, plan_document(link.project)
 
 
 @require_GET
@@ -87,12 +87,31 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def share_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The PDF when it is built; until then a page that shows the worker's progress.
+
+    The reader's request only queues the render (a worker builds it, as for the
+    team's report page), so a large plan never holds a web worker.
+    """
     link, document = _open_link(token)
-    pdf = report_pdf_now(project=link.project, document=document)
+    report = report_request(project=link.project, user=None, document=document)
+    pdf = report_pdf(report)
+    if pdf is None:
+        context = {"project": link.project, "token": token, "report": report}
+        return _shared(render(request, "planner/share/report.html", context))
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{slugify(link.project.name) or 'plan'}-report.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return _shared(response)
+
+
+@require_GET
+def share_report_status(request: HttpRequest, token: str, report_id: int) -> HttpResponse:
+    """The progress fragment the share-link PDF page polls (re-queued if its worker died)."""
+    link = share_link_resolve(token)  # a poll is not a visit: uses are not counted
+    reports = link.project.reports.only(*REPORT_FIELDS)
+    report = report_refresh(get_object_or_404(reports, pk=report_id))
+    context = {"project": link.project, "token": token, "report": report}
+    return _shared(render(request, "planner/share/report.html#share-report-status", context))
 
 
 @require_GET

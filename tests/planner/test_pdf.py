@@ -12,7 +12,8 @@ from xml.etree import ElementTree
 import pytest
 from pypdf import PdfReader
 
-from planner.pdf import RefusedURL, StaticOnlyFetcher, boundary_diagram, entity_diagram, render_pdf
+from planner.diagrams import boundary_diagram, entity_diagram
+from planner.pdf import RefusedURL, StaticOnlyFetcher, render_pdf
 
 DEMO_PATH = Path(__file__).resolve().parents[2] / "planner" / "fixtures" / "demo-plan.json"
 

@@ -1,14 +1,21 @@
-"""The report page: generate in the background, watch progress, download, cache, retry."""
+"""The report page: generate in the background, watch progress, download, cache, retry.
+
+These tests are about the jobs and pages around a PDF, not the PDF itself: the
+`renderer` fixture stands in for WeasyPrint (tests/planner/conftest.py) and
+tests/planner/test_pdf.py checks real renders.
+"""
 
 from datetime import timedelta
 
 import pytest
+from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
 
-from planner.document import plan_document, plan_import
-from planner.models import Report
-from planner.reports import document_hash, report_build, report_request
+from planner.document import document_hash, plan_document, plan_import
+from planner.models import REPORT_STUCK_AFTER, Report
+from planner.reports import report_request
+from planner.tasks import render_report, report_build, watch_report
 from tests.planner.test_pdf import demo_document, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +26,11 @@ DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def stand_in_renderer(renderer):
+    return renderer
 
 
 @pytest.fixture
@@ -106,24 +118,81 @@ def test_failed_report_shows_the_error_and_retry_renders_it(viewer_client, demo_
     assert report.status == Report.Status.DONE and report.error == ""
 
 
-def test_stuck_report_can_be_retried_but_a_fresh_one_cannot(viewer_client, demo_project, settings):
+def test_a_running_report_with_a_fresh_heartbeat_is_left_alone(
+    viewer_client, demo_project, settings
+):
     settings.TASKS = DUMMY
     report = report_request(project=demo_project, user=None, document=plan_document(demo_project))
     Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING)
     viewer_client.post(url("report_retry", demo_project, report.pk))
+    viewer_client.get(url("report_status", demo_project, report.pk))
     report.refresh_from_db()
     assert report.status == Report.Status.RUNNING  # a live worker is still on it
+    assert watch_report.call(report.pk) == "alive"
 
-    old = timezone.now() - timedelta(minutes=10)
-    Report.objects.filter(pk=report.pk).update(updated_at=old)  # its worker died
-    page = viewer_client.get(url("report", demo_project))
-    assert b"Retry" in page.content and b"every 1s" not in page.content
-    response = viewer_client.post(
-        url("report_retry", demo_project, report.pk), headers={"HX-Request": "true"}
+
+def test_polling_a_report_whose_worker_died_queues_it_again(viewer_client, demo_project, settings):
+    settings.TASKS = DUMMY
+    report = report_request(project=demo_project, user=None, document=plan_document(demo_project))
+    assert report_build(report.pk) == Report.Status.DONE  # so the "killed" render can be redone
+    silent = timezone.now() - REPORT_STUCK_AFTER - timedelta(seconds=1)
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.RUNNING, progress=25, pdf=None, updated_at=silent
     )
-    assert response.status_code == 200 and b"every 1s" in response.content
+    enqueued = len(default_task_backend.results)
+
+    status = viewer_client.get(url("report_status", demo_project, report.pk))
+    assert b"every 1s" in status.content and b"Queued" in status.content
+    report.refresh_from_db()
+    assert report.status == Report.Status.QUEUED and report.progress == 0
+    assert [r.task for r in default_task_backend.results[enqueued:]] == [render_report]
+    viewer_client.get(url("report_status", demo_project, report.pk))  # polled again: queued once
+    assert len(default_task_backend.results) == enqueued + 1
+
+    assert report_build(report.pk) == Report.Status.DONE  # the next worker renders it
+    page = viewer_client.get(url("report", demo_project))
+    assert b"Download PDF" in page.content
+
+
+def test_the_watcher_queues_a_render_whose_worker_died_without_any_page(demo_project, settings):
+    settings.TASKS = DUMMY
+    report = report_request(project=demo_project, user=None, document=plan_document(demo_project))
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING)  # claimed, then killed
+    silent = timezone.now() - REPORT_STUCK_AFTER - timedelta(seconds=1)
+    Report.objects.filter(pk=report.pk).update(updated_at=silent)
+
+    assert watch_report.call(report.pk) == "requeued"
     report.refresh_from_db()
     assert report.status == Report.Status.QUEUED
+    assert render_report.call(report.pk) == Report.Status.DONE
+    assert watch_report.call(report.pk) == "settled"
+
+
+def test_every_render_schedules_its_watcher_after_the_stuck_bound(demo_project, settings):
+    settings.TASKS = DUMMY
+    report = report_request(project=demo_project, user=None, document=plan_document(demo_project))
+    before = timezone.now()
+    report_build(report.pk)
+    watchers = [r for r in default_task_backend.results if r.task.name == watch_report.name]
+    assert len(watchers) == 1 and watchers[0].args == [report.pk]
+    assert watchers[0].task.run_after >= before + REPORT_STUCK_AFTER
+
+
+def test_a_render_moves_the_heartbeat(demo_project, settings, monkeypatch, demo_pdf):
+    settings.TASKS = DUMMY
+    report = report_request(project=demo_project, user=None, document=plan_document(demo_project))
+    beats = []
+
+    def render(document, *, progress, **kwargs):
+        for percent in (25, 25, 30, 85):  # an unchanged percentage within seconds is not written
+            progress(percent)
+            beats.append(Report.objects.values_list("progress", "updated_at").get(pk=report.pk))
+        return demo_pdf
+
+    monkeypatch.setattr("planner.tasks.render_pdf", render)
+    report_build(report.pk)
+    assert [p for p, _ in beats] == [25, 25, 30, 85]
+    assert beats[0][1] == beats[1][1] < beats[2][1] < beats[3][1]
 
 
 def test_two_workers_never_render_the_same_report(demo_project, settings):

@@ -6,14 +6,32 @@ from html import unescape
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 
 from accounts.models import token_hash
-from planner.document import plan_import
-from planner.models import ShareLink
-from planner.reports import share_link_create
+from planner.document import plan_document, plan_import
+from planner.models import Report, ShareLink
+from planner.reports import report_request
+from planner.sharing import share_link_create, share_link_revoke
 from tests.planner.test_pdf import ATTACKS, all_answers, demo_document, pdf_text, squash
 
 pytestmark = pytest.mark.django_db
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+def run_worker() -> None:
+    """What `manage.py db_worker --batch` does, in this process and this test's transaction."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
 
 
 @pytest.fixture(autouse=True)
@@ -124,15 +142,64 @@ def test_share_page_query_count_is_fixed(client, live_link, django_assert_max_nu
         assert client.get(share_url(live_link[1])).status_code == 200
 
 
-def test_reviewer_downloads_pdf_and_markdown(client, live_link):
+def test_share_pdf_queues_a_render_shows_progress_then_downloads(
+    client, live_link, settings, renderer
+):
+    settings.TASKS = DB_TASKS
     _, token = live_link
+    page = client.get(share_url(token, "share_pdf"))
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert page["X-Robots-Tag"].startswith("noindex") and "no-store" in page["Cache-Control"]
+    assert renderer.documents == []  # nothing rendered in the request
+    report = Report.objects.get()
+    assert report.status == Report.Status.QUEUED
+    status_url = reverse("share_report_status", args=[token, report.pk])
+    assert f'hx-get="{status_url}"'.encode() in page.content and b"every 1s" in page.content
+
+    poll = client.get(status_url, headers={"HX-Request": "true"})
+    assert b"Queued" in poll.content and b"<html" not in poll.content
+    run_worker()
+    assert len(renderer.documents) == 1
+    poll = client.get(status_url, headers={"HX-Request": "true"})
+    assert b"every 1s" not in poll.content and b"Download PDF" in poll.content
+
     pdf = client.get(share_url(token, "share_pdf"))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF") and pdf["X-Robots-Tag"].startswith("noindex")
     assert "Pocket Chat" in pdf_text(pdf.content)
-    again = client.get(share_url(token, "share_pdf"))
-    assert again.content == pdf.content  # served from the cache
-    md = client.get(share_url(token, "share_markdown"))
+    assert len(renderer.documents) == 1  # served from the stored report
+    link = live_link[0]
+    link.refresh_from_db()
+    assert link.use_count == 2  # two visits; polls are not counted
+
+
+def test_share_pdf_never_renders_in_the_request(client, live_link, settings, monkeypatch):
+    settings.TASKS = DB_TASKS
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rendered in the web request")
+
+    monkeypatch.setattr("planner.pdf.render_pdf", refuse)
+    monkeypatch.setattr("planner.tasks.render_pdf", refuse)
+    assert client.get(share_url(live_link[1], "share_pdf")).status_code == 200
+
+
+def test_share_report_status_of_another_project_or_a_dead_link_is_404(
+    client, owner_client, demo_project, live_link, team, owner, settings
+):
+    settings.TASKS = DUMMY
+    other = plan_import(team=team, document=demo_document(), user=owner, name="Other")
+    report = report_request(project=other, user=owner, document=plan_document(other))
+    link, token = live_link
+    assert client.get(reverse("share_report_status", args=[token, report.pk])).status_code == 404
+    client.get(share_url(token, "share_pdf"))
+    mine = Report.objects.get(project=demo_project)
+    share_link_revoke(link)
+    assert client.get(reverse("share_report_status", args=[token, mine.pk])).status_code == 404
+
+
+def test_reviewer_downloads_markdown(client, live_link):
+    md = client.get(share_url(live_link[1], "share_markdown"))
     assert md.status_code == 200 and md.content.decode().startswith("# Pocket Chat")
 
 
@@ -194,3 +261,4 @@ def test_plan_markup_is_shown_as_text_on_the_share_page(client, team, owner, cat
     assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
     assert '<link rel="attachment"' not in html
     assert "&lt;style&gt;@import" in html
+

@@ -1,0 +1,59 @@
+"""Share links: a read-only link for reviewers without an account.
+
+The token is shown once and only its hash is stored; a visit is one indexed
+lookup that only matches live links; uses are counted atomically.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import F, Q
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import new_token, token_hash
+from planner.models import Project, ShareLink
+
+
+def share_link_create(
+    *, project: Project, user, label: str = "", expires_at: datetime | None = None
+) -> tuple[ShareLink, str]:
+    """A new link; the token is returned here once and only its hash is stored."""
+    token = new_token()
+    link = ShareLink.objects.create(
+        project=project,
+        token_hash=token_hash(token),
+        label=label,
+        created_by=user,
+        expires_at=expires_at,
+    )
+    return link, token
+
+
+def share_link_resolve(token: str) -> ShareLink:
+    """The live link for `token`, or 404.
+
+    Whatever the token — never issued, revoked, expired, malformed — the work is
+    the same: hash it, then one indexed lookup that only matches live links.
+    """
+    link = (
+        ShareLink.objects.select_related("project__team")
+        .filter(token_hash=token_hash(token), revoked_at=None)
+        .filter(Q(expires_at=None) | Q(expires_at__gt=timezone.now()))
+        .first()
+    )
+    if link is None:
+        raise Http404("This link does not exist or no longer works.")
+    return link
+
+
+def share_link_record_use(link: ShareLink) -> None:
+    ShareLink.objects.filter(pk=link.pk).update(
+        use_count=F("use_count") + 1, last_used_at=timezone.now()
+    )
+
+
+def share_link_revoke(link: ShareLink) -> None:
+    ShareLink.objects.filter(pk=link.pk, revoked_at=None).update(revoked_at=timezone.now())
+
