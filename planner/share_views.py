@@ -20,11 +20,14 @@ from planner.sharing import (
     share_link_record_use,
     share_link_resolve,
     share_link_revoke,
+    share_link_status,
 )
 
 
-def _links(project: Project) -> list[ShareLink]:
-    return list(project.share_links.select_related("created_by"))
+def _links(project: Project) -> list[tuple[ShareLink, str]]:
+    """The project's links with what each shows: Active, Expired or Revoked."""
+    links = project.share_links.select_related("created_by")
+    return [(link, share_link_status(link)) for link in links]
 
 
 @login_required

@@ -34,12 +34,13 @@ def share_link_create(
 def share_link_resolve(token: str) -> ShareLink:
     """The live link for `token`, or 404.
 
-    Whatever the token — never issued, revoked, expired, malformed — the work is
-    the same: hash it, then one indexed lookup that only matches live links.
+    Whatever the token — never issued, revoked, expired, malformed, or a link to
+    an archived project (archiving hides a project from its readers too) — the
+    work is the same: hash it, then one indexed lookup that only matches live links.
     """
     link = (
         ShareLink.objects.select_related("project__team")
-        .filter(token_hash=token_hash(token), revoked_at=None)
+        .filter(token_hash=token_hash(token), revoked_at=None, project__archived=False)
         .filter(Q(expires_at=None) | Q(expires_at__gt=timezone.now()))
         .first()
     )
@@ -57,3 +58,11 @@ def share_link_record_use(link: ShareLink) -> None:
 def share_link_revoke(link: ShareLink) -> None:
     ShareLink.objects.filter(pk=link.pk, revoked_at=None).update(revoked_at=timezone.now())
 
+
+def share_link_status(link: ShareLink) -> str:
+    """What the owner's list shows: "Revoked", "Expired" or "Active" (the rule of resolve)."""
+    if link.revoked_at is not None:
+        return "Revoked"
+    if link.expires_at is not None and link.expires_at <= timezone.now():
+        return "Expired"
+    return "Active"

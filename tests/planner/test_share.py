@@ -262,3 +262,58 @@ def test_plan_markup_is_shown_as_text_on_the_share_page(client, team, owner, cat
     assert '<link rel="attachment"' not in html
     assert "&lt;style&gt;@import" in html
 
+
+# --- Archived projects and the owner's list ----------------------------------------------
+
+
+def test_an_archived_projects_links_answer_404_until_it_is_restored(
+    client, owner_client, demo_project, live_link
+):
+    _, token = live_link
+    demo_project.archived = True
+    demo_project.save()
+    for name in ("share_page", "share_pdf", "share_markdown"):
+        assert client.get(share_url(token, name)).status_code == 404
+    page = owner_client.get(reverse("share_links", args=[demo_project.pk]))
+    assert b"This project is archived" in page.content
+    demo_project.archived = False
+    demo_project.save()
+    assert client.get(share_url(token)).status_code == 200
+
+
+def test_links_show_active_expired_or_revoked_and_only_active_ones_can_be_revoked(
+    owner_client, demo_project, owner
+):
+    share_link_create(project=demo_project, user=owner, label="Live one")
+    share_link_create(
+        project=demo_project,
+        user=owner,
+        label="Old one",
+        expires_at=timezone.now() - timedelta(days=1),
+    )
+    gone, _ = share_link_create(project=demo_project, user=owner, label="Gone one")
+    share_link_revoke(gone)
+    html = owner_client.get(reverse("share_links", args=[demo_project.pk])).content.decode()
+    rows = {
+        label: row
+        for row in html.split("<tr>")[2:]
+        for label in ("Live one", "Old one", "Gone one")
+        if label in row
+    }
+    assert ">Active<" in rows["Live one"] and "Revoke" in rows["Live one"]
+    assert ">Expired<" in rows["Old one"] and "Revoke" not in rows["Old one"]
+    assert ">Revoked<" in rows["Gone one"] and "btn-outline-danger" not in rows["Gone one"]
+
+
+def test_on_a_phone_the_links_table_keeps_label_status_and_revoke(owner_client, demo_project):
+    # Bootstrap hides `d-none` cells below their breakpoint; nothing may need a sideways
+    # scroll (no .table-responsive) and the Revoke cell must never be hidden.
+    share_link_create(project=demo_project, user=None, label="Phone")
+    html = owner_client.get(reverse("share_links", args=[demo_project.pk])).content.decode()
+    table = html[html.index("<table") : html.index("</table>")]
+    assert "table-responsive" not in html
+    row = table.split("<tr>")[2]
+    cells = row.split("<td")[1:]
+    always = [cell for cell in cells if "d-none" not in cell.split(">", 1)[0]]
+    assert len(always) == 3  # label, status, revoke
+    assert "Phone" in always[0] and ">Active<" in always[1] and "Revoke" in always[2]
