@@ -2,22 +2,50 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils import timezone
 
 from planner.plan_view import plan_view
 
+# Characters that can start a link, an image, emphasis, code, a table cell or
+# strikethrough anywhere in a line; CommonMark lets a backslash escape any of them.
+_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]!|~])")
+# Markers that only mean something at the start of a line: headings, lists, quotes,
+# setext underlines, ordered-list numbers ("1." / "1)").
+_LINE_START_SYNTAX = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))", re.M)
+
+
+def escape_markdown(text: str) -> str:
+    """Plan text as Markdown that reads the same and can form no markup at all.
+
+    No link, image, autolink, raw HTML, entity, emphasis, code or heading can come
+    from plan text (so no `javascript:` link and no remote image either), the way
+    the share page shows it as plain text. Bare http(s) addresses may still be
+    linked by renderers that autolink them, as on any page.
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE_SYNTAX.sub(r"\\\1", text)
+    return _LINE_START_SYNTAX.sub(_escape_line_start, text)
+
+
+def _escape_line_start(match: re.Match) -> str:
+    indent, marker = match.groups()
+    if marker[0].isdigit():  # "1." -> "1\." : the number stays, the list marker goes
+        return f"{indent}{marker}\\"
+    return f"{indent}\\{marker}"
+
 
 def _inline(text: str) -> str:
-    """Text safe inside a Markdown table cell or heading: no raw HTML, no cell breaks."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("|", "\\|")
-    return "<br>".join(line.strip() for line in text.strip().splitlines()) or "—"
+    """Text safe inside a Markdown table cell or heading: no markup, no cell breaks."""
+    lines = [escape_markdown(line.strip()) for line in text.strip().splitlines()]
+    return "<br>".join(lines) or "—"
 
 
 def _block(text: str) -> str:
-    """A paragraph of plan text: HTML neutralised, line breaks kept."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "  \n".join(line.rstrip() for line in text.strip().splitlines()) or "_Not answered_"
+    """A paragraph of plan text: no markup, line breaks kept."""
+    lines = [escape_markdown(line.rstrip()) for line in text.strip().splitlines()]
+    return "  \n".join(lines) or "_Not answered_"
 
 
 def plan_markdown(document: dict, *, findings: list | None = None) -> str:
@@ -27,7 +55,7 @@ def plan_markdown(document: dict, *, findings: list | None = None) -> str:
         out += [_block(plan["description"]), ""]
     out += [
         f"_Backend plan exported from Backplan on {timezone.now():%d %B %Y}; "
-        f"document {plan['hash'][:16]} (schema version {plan['schema_version']})._",
+        f"document {plan['hash'][:16]} (schema version {_inline(str(plan['schema_version']))})._",
         "",
         "## Context",
         "",
@@ -36,7 +64,12 @@ def plan_markdown(document: dict, *, findings: list | None = None) -> str:
     ]
     out += [f"| **{label}** | {_inline(value)} |" for label, value in plan["context"]]
     for level in plan["levels"]:
-        out += ["", f"## Level {level.number}: {level.title}", "", f"Status: **{level.status}**"]
+        out += [
+            "",
+            f"## Level {level.number}: {level.title}",
+            "",
+            f"Status: **{_inline(level.status)}**",
+        ]
         if level.skip_reason:
             out += ["", f"Skipped because: {_block(level.skip_reason)}"]
         for question, answer in level.answers:
@@ -52,7 +85,7 @@ def plan_markdown(document: dict, *, findings: list | None = None) -> str:
         if level.number == 5:
             out += ["", "### Decisions", ""]
             for d in level.decisions:
-                out += [f"#### {_inline(d['pattern'])} — {d['status']}", ""]
+                out += [f"#### {_inline(d['pattern'])} — {_inline(d['status'])}", ""]
                 if d["problem"]:
                     out += [f"**Problem it solves:** {_block(d['problem'])}", ""]
                 if d["rationale"]:
@@ -65,7 +98,7 @@ def plan_markdown(document: dict, *, findings: list | None = None) -> str:
     for item in plan["core"]:
         out += ["", f"### {item['title']}", "", f"_{item['question']}_", "", _block(item["answer"])]
         if item["levels"]:
-            out += ["", f"Addressed in: {item['levels']}"]
+            out += ["", f"Addressed in: {_inline(item['levels'])}"]
     out += ["", "## Findings from the advisor", ""]
     if not plan["findings"]["total"]:
         out.append("_No open findings._")
