@@ -203,6 +203,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every rendering step at INFO; only its warnings matter to us.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default config gives "django" a console handler of its own (when
+        # DEBUG) and lets it propagate to the root one too, so every django.* line
+        # (the worker's django.tasks lines among them) was printed twice. One handler:
+        # the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # WeasyPrint reports every rendering step at INFO; only its warnings matter to us.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,5 +1,6 @@
 """A real worker process renders a queued report from the database queue."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.utils.log import configure_logging
 
 from planner.document import plan_document, plan_import
 from planner.models import Report
@@ -61,3 +63,27 @@ def test_worker_process_renders_the_queued_report(settings, catalogue):
     assert report.status == Report.Status.DONE, (report.error, result.stderr[-2000:])
     pdf = bytes(report.pdf)
     assert pdf.startswith(b"%PDF") and "Pocket Chat" in pdf_text(pdf)
+
+
+def handlers_reached(name: str) -> list[logging.Handler]:
+    """The handlers an INFO line logged on `name` is written by (pytest's own left out)."""
+    logger: logging.Logger | None = logging.getLogger(name)
+    record = logging.LogRecord(name, logging.INFO, __file__, 0, "a line", None, None)
+    reached = []
+    while logger is not None:
+        reached += [
+            handler
+            for handler in logger.handlers
+            if record.levelno >= handler.level
+            and handler.filter(record)
+            and not type(handler).__module__.startswith("_pytest")
+        ]
+        logger = logger.parent if logger.propagate else None
+    return reached
+
+
+@pytest.mark.parametrize("name", ["django.tasks", "django_tasks_db", "planner.tasks"])
+def test_worker_log_lines_are_written_once(settings, name):
+    settings.DEBUG = True  # Django's own "django" console handler only writes when DEBUG
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)  # as django.setup() does
+    assert len(handlers_reached(name)) == 1
