@@ -20,8 +20,12 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 
-def run_worker() -> None:
+def run_worker(monkeypatch) -> None:
     """What `manage.py db_worker --batch` does, in this process and this test's transaction."""
+    # Between tasks the worker closes connections past CONN_MAX_AGE: here, the test's own.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     Worker(
         queue_names=["default"],
         interval=0,
@@ -143,7 +147,7 @@ def test_share_page_query_count_is_fixed(client, live_link, django_assert_max_nu
 
 
 def test_share_pdf_queues_a_render_shows_progress_then_downloads(
-    client, live_link, settings, renderer
+    client, live_link, settings, renderer, monkeypatch
 ):
     settings.TASKS = DB_TASKS
     _, token = live_link
@@ -158,7 +162,7 @@ def test_share_pdf_queues_a_render_shows_progress_then_downloads(
 
     poll = client.get(status_url, headers={"HX-Request": "true"})
     assert b"Queued" in poll.content and b"<html" not in poll.content
-    run_worker()
+    run_worker(monkeypatch)
     assert len(renderer.documents) == 1
     poll = client.get(status_url, headers={"HX-Request": "true"})
     assert b"every 1s" not in poll.content and b"Download PDF" in poll.content

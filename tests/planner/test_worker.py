@@ -4,16 +4,20 @@ import logging
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django.utils.log import configure_logging
+from django_tasks_db.models import DBTaskResult
 
 from planner.document import plan_document, plan_import
-from planner.models import Report
+from planner.models import REPORT_STUCK_AFTER, Report
 from planner.reports import report_request
+from planner.tasks import watch_report
 from tests.conftest import make_team, make_user
 from tests.planner.test_pdf import demo_document, pdf_text
 
@@ -63,6 +67,45 @@ def test_worker_process_renders_the_queued_report(settings, catalogue):
     assert report.status == Report.Status.DONE, (report.error, result.stderr[-2000:])
     pdf = bytes(report.pdf)
     assert pdf.startswith(b"%PDF") and "Pocket Chat" in pdf_text(pdf)
+
+
+def run_worker_process(url: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url, "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restarted_worker_renders_a_report_whose_worker_was_killed(settings, catalogue):
+    url = database_url()
+    if url is None:
+        pytest.skip("needs a test database another process can open (PostgreSQL in CI)")
+    settings.TASKS = DB_TASKS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    owner = make_user("killed-worker@example.com")
+    project = plan_import(
+        team=make_team("Killed", owner=owner), document=demo_document(), user=owner
+    )
+    report = report_request(project=project, user=owner, document=plan_document(project))
+    # A worker claimed it, scheduled its watcher, rendered to 25% and was killed.
+    DBTaskResult.objects.all().delete()
+    silent = timezone.now() - REPORT_STUCK_AFTER - timedelta(seconds=5)
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.RUNNING, progress=25, updated_at=silent
+    )
+    watch_report.enqueue(report.pk)  # the watcher's time has come
+
+    result = run_worker_process(url)  # the restarted worker
+    assert result.returncode == 0, result.stderr[-2000:]
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE, (report.error, result.stderr[-2000:])
+    assert "Pocket Chat" in pdf_text(bytes(report.pdf))
 
 
 def handlers_reached(name: str) -> list[logging.Handler]:
