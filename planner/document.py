@@ -14,16 +14,15 @@ a document moves between installations and reads well in a diff.
 import hashlib
 import json
 import re
-from collections import Counter
 from collections.abc import Iterator
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
 
 from accounts.models import Team, User
+from planner import registry
+from planner.document_schema import SCHEMA_ID, SCHEMA_VERSION, validator
 from planner.levels import LEVELS
 from planner.models import (
     Boundary,
@@ -43,26 +42,9 @@ from planner.models import (
     TechniqueChoice,
 )
 
-SCHEMA_ID = "backplan/plan"
-SCHEMA_VERSION = 1
-SCHEMA_PATH = Path(__file__).parent / "schema" / "plan-document.schema.json"
-
-CONTEXT_FIELDS = [
-    "product",
-    "scale",
-    "team_size",
-    "languages",
-    "platform",
-    "clients",
-    "realtime",
-    "offline",
-    "ai",
-    "external_services",
-    "sensitivity",
-    "stage",
-]
-STEP_FIELDS = ["name", "data_needed", "timing", "offline", "updates", "external_services"]
-BOUNDARY_FIELDS = ["name", "responsibility", "reason"]
+CONTEXT_FIELDS = [f.name for f in registry.CONTEXT_FIELDS]
+STEP_FIELDS = [f.name for f in registry.ROW_KINDS["journey_step"].fields]
+BOUNDARY_FIELDS = [f.name for f in registry.ROW_KINDS["boundary"].fields]
 ENTRY_FIELDS = [
     "slug",
     "name",
@@ -75,10 +57,11 @@ ENTRY_FIELDS = [
     "complexity",
     "builtin_platforms",
 ]
-REVEALED_BY_KINDS = ["journey_step", "operation", "entity", "relationship"]
+REVEALED_BY_KINDS = registry.REVEALED_BY_KINDS
 NEVER_SKIP = {str(level.number) for level in LEVELS if level.never_skip}
 QUESTION_KEYS = {str(level.number): [q.key for q in level.questions] for level in LEVELS}
-ROW_LISTS = ["journey_steps", "boundaries", "operations", "entities"]
+# The lists whose rows are named, so names must be unique (case-insensitively).
+ROW_LISTS = [kind.list_key for kind in registry.ROW_KIND_LIST if kind.unique == ("name",)]
 
 
 class PlanDocumentError(Exception):
@@ -144,7 +127,7 @@ def plan_document(project: Project) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "project": {"name": project.name, "description": project.description},
         "context": _context_dict(context),
-        "levels": {str(n): _level_dict(levels.get(n), str(n)) for n in range(1, 7)},
+        "levels": {str(n): _level_dict(levels.get(n), str(n)) for n in registry.LEVEL_NUMBERS},
         "journey_steps": [{f: getattr(s, f) for f in STEP_FIELDS} for s in steps],
         "boundaries": [{f: getattr(b, f) for f in BOUNDARY_FIELDS} for b in boundaries],
         "operations": [
@@ -248,15 +231,6 @@ def document_hash(document: dict[str, Any]) -> str:
 # --- Validation ---------------------------------------------------------------------
 
 
-@cache
-def _validator():
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
-
-
 def json_path(parts) -> str:
     path = ""
     for part in parts:
@@ -296,7 +270,7 @@ def _path_key(path: str) -> list:
 
 def _schema_errors(data: dict) -> list[tuple[str, str]]:
     errors = []
-    for error in _validator().iter_errors(data):
+    for error in validator().iter_errors(data):
         path = list(error.absolute_path)
         if error.validator == "additionalProperties":
             known = set(error.schema.get("properties", {}))
@@ -367,16 +341,28 @@ def _names(data: dict, key: str, field: str = "name") -> set[str]:
     return {row[field] for _, row in _items(data, key) if isinstance(row.get(field), str)}
 
 
-def _duplicates(data: dict, key: str, label, what: str) -> list[tuple[str, str]]:
-    seen: Counter = Counter()
+def _duplicates(
+    data: dict, key: str, label, what: str, ignore_case: bool = False
+) -> list[tuple[str, str]]:
+    first: dict[str, str] = {}
     errors = []
     for i, row in _items(data, key):
         value = label(row)
         if value is None:
             continue
-        seen[value] += 1
-        if seen[value] >= 2:
+        seen = value.casefold() if ignore_case else value
+        if seen not in first:
+            first[seen] = value
+        elif first[seen] == value:
             errors.append((f"{key}[{i}]", f"{what} {value} appears more than once."))
+        else:
+            errors.append(
+                (
+                    f"{key}[{i}]",
+                    f"{what} {value} differs from {first[seen]} only by case; "
+                    "names are unique whatever their case.",
+                )
+            )
     return errors
 
 
@@ -387,7 +373,9 @@ def _reference_errors(data: dict, team: Team | None) -> list[tuple[str, str]]:
         return v if isinstance(v, str) else None
 
     for key in ROW_LISTS:
-        errors += _duplicates(data, key, lambda r: _q(as_str(r.get("name"))), "The name")
+        errors += _duplicates(
+            data, key, lambda r: _q(as_str(r.get("name"))), "The name", ignore_case=True
+        )
     errors += _duplicates(
         data,
         "relationships",
@@ -550,7 +538,10 @@ def plan_import(
         )
         levels = doc.get("levels", {})
         LevelAnswer.objects.bulk_create(
-            [LevelAnswer(project=project, level=n, **levels.get(str(n), {})) for n in range(1, 7)]
+            [
+                LevelAnswer(project=project, level=n, **levels.get(str(n), {}))
+                for n in registry.LEVEL_NUMBERS
+            ]
         )
         core = doc.get("core_questions", {})
         CoreQuestion.objects.bulk_create(
@@ -634,14 +625,15 @@ def _after_import(project: Project, user: User | None) -> None:
 
 
 def _free_name(team: Team, wanted: str) -> str:
-    taken = set(Project.objects.filter(team=team).values_list("name", flat=True))
-    if wanted not in taken:
+    """`wanted`, or "wanted (2)", "wanted (3)", … : names are unique whatever their case."""
+    taken = {n.casefold() for n in Project.objects.filter(team=team).values_list("name", flat=True)}
+    if wanted.casefold() not in taken:
         return wanted
     n = 2
     while True:
         suffix = f" ({n})"
-        candidate = wanted[: Project._meta.get_field("name").max_length - len(suffix)] + suffix
-        if candidate not in taken:
+        candidate = wanted[: registry.Limit.NAME - len(suffix)] + suffix
+        if candidate.casefold() not in taken:
             return candidate
         n += 1
 
