@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from planner import forms as plan_forms
 from planner import registry
-from planner.document import PlanDocumentError, plan_document, plan_import, validate_document
+from planner.document import PlanDocumentError, plan_document, validate_document
 from planner.document_schema import document_schema
+from planner.importing import plan_import
 from planner.models import (
     ROW_MODELS,
     Boundary,

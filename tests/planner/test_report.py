@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from planner.document import plan_document, plan_import
+from planner.document import plan_document
+from planner.importing import plan_import
 from planner.models import Report
 from planner.reports import document_hash, report_build, report_request
 from tests.planner.test_pdf import demo_document, pdf_text

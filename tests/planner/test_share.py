@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import token_hash
-from planner.document import plan_import
+from planner.importing import plan_import
 from planner.models import ShareLink
 from planner.reports import share_link_create
 from tests.planner.test_pdf import ATTACKS, all_answers, demo_document, pdf_text, squash

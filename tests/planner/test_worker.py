@@ -9,7 +9,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from planner.document import plan_document, plan_import
+from planner.document import plan_document
+from planner.importing import plan_import
 from planner.models import Report
 from planner.reports import report_request
 from tests.conftest import make_team, make_user
