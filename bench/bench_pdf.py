@@ -61,8 +61,9 @@ def cached_download_ms(runs: int = 20) -> float:
     from django.urls import reverse
 
     from accounts.models import Membership, Role, Team, User
-    from planner.catalogue_data import load_catalogue
-    from planner.document import plan_document, plan_import
+    from planner.catalogue import load_catalogue
+    from planner.document import plan_document
+    from planner.importing import plan_import
     from planner.reports import report_request
 
     setup_test_environment()
@@ -94,7 +95,7 @@ def cached_download_ms(runs: int = 20) -> float:
 def main() -> None:
     from django.core.management import call_command
 
-    from planner.catalogue_data import load_catalogue
+    from planner.catalogue import load_catalogue
     from planner.pdf import render_pdf
 
     # The report names catalogue entries, so the configured database needs them.

@@ -4,7 +4,7 @@ The guide's eight Level 5 patterns and eleven Level 6 techniques come first
 (`from_guide=True`), then other well-known approaches a tech lead weighs when a
 plan grows. The text is ours: short, practical, and honest about the cost.
 
-`load_catalogue()` writes these entries into the database (shared entries,
+`planner.catalogue.load_catalogue()` writes these entries into the database (shared entries,
 `team=None`), updating by slug, so running it again changes nothing but the text.
 This module imports no models at import time: the advisor reads it too.
 """
@@ -660,16 +660,3 @@ def entry_name(slug: str) -> str:
     """Human name of a shared entry, or the slug itself when it is not shared."""
     entry = BY_SLUG.get(slug)
     return entry["name"] if entry else slug
-
-
-def load_catalogue() -> int:
-    """Create or update every shared entry by slug. Returns how many entries there are."""
-    from django.db import transaction
-
-    from planner.models import CatalogueEntry
-
-    with transaction.atomic():
-        for entry in ENTRIES:
-            values = {key: value for key, value in entry.items() if key != "slug"}
-            CatalogueEntry.objects.update_or_create(team=None, slug=entry["slug"], defaults=values)
-    return len(ENTRIES)

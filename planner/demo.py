@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts.models import Membership, Role, Team, User
-from planner.document import plan_import
+from planner.importing import plan_import
 from planner.models import Project
 
 DEMO_EMAIL = "demo@example.com"

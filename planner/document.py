@@ -8,22 +8,19 @@ a document moves between installations and reads well in a diff.
 - `plan_document(project)` builds it in a fixed number of queries.
 - `document_hash(document)` identifies an exact plan (caches, reports).
 - `validate_document(data, team=...)` lists everything wrong, by JSON path.
-- `plan_import(team=..., document=..., user=...)` writes it as a new project, all or nothing.
 """
 
 import hashlib
 import json
 import re
-from collections import Counter
 from collections.abc import Iterator
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch
 
-from accounts.models import Team, User
+from accounts.models import Team
+from planner import registry
+from planner.document_schema import SCHEMA_ID, SCHEMA_VERSION, validator
 from planner.levels import LEVELS
 from planner.models import (
     Boundary,
@@ -43,26 +40,9 @@ from planner.models import (
     TechniqueChoice,
 )
 
-SCHEMA_ID = "backplan/plan"
-SCHEMA_VERSION = 1
-SCHEMA_PATH = Path(__file__).parent / "schema" / "plan-document.schema.json"
-
-CONTEXT_FIELDS = [
-    "product",
-    "scale",
-    "team_size",
-    "languages",
-    "platform",
-    "clients",
-    "realtime",
-    "offline",
-    "ai",
-    "external_services",
-    "sensitivity",
-    "stage",
-]
-STEP_FIELDS = ["name", "data_needed", "timing", "offline", "updates", "external_services"]
-BOUNDARY_FIELDS = ["name", "responsibility", "reason"]
+CONTEXT_FIELDS = [f.name for f in registry.CONTEXT_FIELDS]
+STEP_FIELDS = [f.name for f in registry.ROW_KINDS["journey_step"].fields]
+BOUNDARY_FIELDS = [f.name for f in registry.ROW_KINDS["boundary"].fields]
 ENTRY_FIELDS = [
     "slug",
     "name",
@@ -75,10 +55,11 @@ ENTRY_FIELDS = [
     "complexity",
     "builtin_platforms",
 ]
-REVEALED_BY_KINDS = ["journey_step", "operation", "entity", "relationship"]
+REVEALED_BY_KINDS = registry.REVEALED_BY_KINDS
 NEVER_SKIP = {str(level.number) for level in LEVELS if level.never_skip}
 QUESTION_KEYS = {str(level.number): [q.key for q in level.questions] for level in LEVELS}
-ROW_LISTS = ["journey_steps", "boundaries", "operations", "entities"]
+# The lists whose rows are named, so names must be unique (case-insensitively).
+ROW_LISTS = [kind.list_key for kind in registry.ROW_KIND_LIST if kind.unique == ("name",)]
 
 
 class PlanDocumentError(Exception):
@@ -144,7 +125,7 @@ def plan_document(project: Project) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "project": {"name": project.name, "description": project.description},
         "context": _context_dict(context),
-        "levels": {str(n): _level_dict(levels.get(n), str(n)) for n in range(1, 7)},
+        "levels": {str(n): _level_dict(levels.get(n), str(n)) for n in registry.LEVEL_NUMBERS},
         "journey_steps": [{f: getattr(s, f) for f in STEP_FIELDS} for s in steps],
         "boundaries": [{f: getattr(b, f) for f in BOUNDARY_FIELDS} for b in boundaries],
         "operations": [
@@ -248,15 +229,6 @@ def document_hash(document: dict[str, Any]) -> str:
 # --- Validation ---------------------------------------------------------------------
 
 
-@cache
-def _validator():
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
-
-
 def json_path(parts) -> str:
     path = ""
     for part in parts:
@@ -296,7 +268,7 @@ def _path_key(path: str) -> list:
 
 def _schema_errors(data: dict) -> list[tuple[str, str]]:
     errors = []
-    for error in _validator().iter_errors(data):
+    for error in validator().iter_errors(data):
         path = list(error.absolute_path)
         if error.validator == "additionalProperties":
             known = set(error.schema.get("properties", {}))
@@ -367,16 +339,28 @@ def _names(data: dict, key: str, field: str = "name") -> set[str]:
     return {row[field] for _, row in _items(data, key) if isinstance(row.get(field), str)}
 
 
-def _duplicates(data: dict, key: str, label, what: str) -> list[tuple[str, str]]:
-    seen: Counter = Counter()
+def _duplicates(
+    data: dict, key: str, label, what: str, ignore_case: bool = False
+) -> list[tuple[str, str]]:
+    first: dict[str, str] = {}
     errors = []
     for i, row in _items(data, key):
         value = label(row)
         if value is None:
             continue
-        seen[value] += 1
-        if seen[value] >= 2:
+        seen = value.casefold() if ignore_case else value
+        if seen not in first:
+            first[seen] = value
+        elif first[seen] == value:
             errors.append((f"{key}[{i}]", f"{what} {value} appears more than once."))
+        else:
+            errors.append(
+                (
+                    f"{key}[{i}]",
+                    f"{what} {value} differs from {first[seen]} only by case; "
+                    "names are unique whatever their case.",
+                )
+            )
     return errors
 
 
@@ -387,7 +371,9 @@ def _reference_errors(data: dict, team: Team | None) -> list[tuple[str, str]]:
         return v if isinstance(v, str) else None
 
     for key in ROW_LISTS:
-        errors += _duplicates(data, key, lambda r: _q(as_str(r.get("name"))), "The name")
+        errors += _duplicates(
+            data, key, lambda r: _q(as_str(r.get("name"))), "The name", ignore_case=True
+        )
     errors += _duplicates(
         data,
         "relationships",
@@ -520,183 +506,3 @@ def _level_errors(data: dict) -> list[tuple[str, str]]:
         if isinstance(reason, str) and not reason.strip():
             errors.append((f"levels.{number}.skip_reason", "A skipped level needs a reason."))
     return errors
-
-
-# --- Import -------------------------------------------------------------------------
-
-
-def plan_import(
-    *, team: Team, document: Any, user: User | None, name: str | None = None
-) -> Project:
-    """Create a new project in `team` from `document`, all or nothing.
-
-    Raises PlanDocumentError (and writes nothing) when the document is invalid.
-    A name already taken in the team becomes "Name (2)", "Name (3)", …
-    """
-    errors = validate_document(document, team)
-    if errors:
-        raise PlanDocumentError(errors)
-    doc = document
-    with transaction.atomic():
-        project = Project.objects.create(
-            team=team,
-            name=_free_name(team, name or doc["project"]["name"]),
-            description=doc["project"].get("description", ""),
-            created_by=user,
-        )
-        context = doc.get("context", {})
-        Context.objects.create(
-            project=project, **{f: context[f] for f in CONTEXT_FIELDS if f in context}
-        )
-        levels = doc.get("levels", {})
-        LevelAnswer.objects.bulk_create(
-            [LevelAnswer(project=project, level=n, **levels.get(str(n), {})) for n in range(1, 7)]
-        )
-        core = doc.get("core_questions", {})
-        CoreQuestion.objects.bulk_create(
-            [
-                CoreQuestion(project=project, key=k, **core.get(k, {}))
-                for k in CoreQuestionKey.values
-            ]
-        )
-        steps = _create_rows(JourneyStep, project, doc.get("journey_steps", []))
-        boundaries = _create_rows(Boundary, project, doc.get("boundaries", []))
-        entities = _create_rows(Entity, project, doc.get("entities", []), boundary=boundaries)
-        operations = _create_rows(
-            Operation, project, doc.get("operations", []), boundary=boundaries, skip={"entities"}
-        )
-        Operation.entities.through.objects.bulk_create(
-            [
-                Operation.entities.through(
-                    operation_id=operations[op["name"]].pk, entity_id=entities[e].pk
-                )
-                for op in doc.get("operations", [])
-                for e in op.get("entities", [])
-            ]
-        )
-        relationships = _create_relationships(project, doc.get("relationships", []), entities)
-        entries = _catalogue_for_import(team, doc)
-        rows_by_kind = {
-            "journey_step": steps,
-            "operation": operations,
-            "entity": entities,
-            "relationship": relationships,
-        }
-        Decision.objects.bulk_create(
-            [
-                Decision(
-                    project=project,
-                    entry=entries[d["pattern"]],
-                    status=d.get("status", Decision.Status.ADOPT),
-                    problem=d.get("problem", ""),
-                    rationale=d.get("rationale", ""),
-                    **_revealed_by_fields(d.get("revealed_by"), rows_by_kind),
-                )
-                for d in doc.get("decisions", [])
-            ]
-        )
-        TechniqueChoice.objects.bulk_create(
-            [
-                TechniqueChoice(
-                    project=project,
-                    entry=entries[t["technique"]],
-                    status=t.get("status", TechniqueChoice.Status.PLANNED),
-                    notes=t.get("notes", ""),
-                )
-                for t in doc.get("techniques", [])
-            ]
-        )
-        Dismissal.objects.bulk_create(
-            [
-                Dismissal(
-                    project=project,
-                    finding_key=d["key"],
-                    reason=d.get("reason", ""),
-                    dismissed_by=user,
-                )
-                for d in doc.get("dismissed_findings", [])
-            ]
-        )
-        _after_import(project, user)
-    return project
-
-
-def _after_import(project: Project, user: User | None) -> None:
-    """Record the import and fill the dashboard summary, as the editor does after a save."""
-    from planner import services
-    from planner.workspace import load_plan
-
-    services.activity_record(
-        project=project, user=user, summary="imported the plan from a plan document"
-    )
-    # The summary needs counts, not rows: the context step loads none of the lists.
-    services.summary_refresh(load_plan(project, "context"), services.plan_findings(project))
-
-
-def _free_name(team: Team, wanted: str) -> str:
-    taken = set(Project.objects.filter(team=team).values_list("name", flat=True))
-    if wanted not in taken:
-        return wanted
-    n = 2
-    while True:
-        suffix = f" ({n})"
-        candidate = wanted[: Project._meta.get_field("name").max_length - len(suffix)] + suffix
-        if candidate not in taken:
-            return candidate
-        n += 1
-
-
-def _create_rows(model, project: Project, rows: list[dict], *, boundary=None, skip=()) -> dict:
-    """bulk_create rows in document order (so ids keep that order); name -> instance."""
-    objs = []
-    for row in rows:
-        values = {k: v for k, v in row.items() if k not in skip}
-        if boundary is not None:
-            name = values.pop("boundary", None)
-            values["boundary"] = boundary[name] if name else None
-        objs.append(model(project=project, **values))
-    created = model.objects.bulk_create(objs)
-    return {obj.name: obj for obj in created}
-
-
-def _create_relationships(project: Project, rows: list[dict], entities: dict) -> dict:
-    objs = [
-        Relationship(
-            project=project,
-            source=entities[r["source"]],
-            target=entities[r["target"]],
-            cardinality=r["cardinality"],
-            sync=r.get("sync", ""),
-            failure=r.get("failure", ""),
-        )
-        for r in rows
-    ]
-    created = Relationship.objects.bulk_create(objs)
-    return {relationship_name(r.source.name, r.target.name): r for r in created}
-
-
-def _catalogue_for_import(team: Team, doc: dict) -> dict[str, CatalogueEntry]:
-    """slug -> entry for every slug the document uses; creates the team's missing entries."""
-    custom = {row["slug"]: row for row in doc.get("custom_entries", [])}
-    used = {d["pattern"] for d in doc.get("decisions", [])} | {
-        t["technique"] for t in doc.get("techniques", [])
-    }
-    team_entries = {
-        e.slug: e for e in CatalogueEntry.objects.filter(team=team, slug__in=used | set(custom))
-    }
-    missing = [
-        CatalogueEntry(team=team, **row) for slug, row in custom.items() if slug not in team_entries
-    ]
-    for entry in CatalogueEntry.objects.bulk_create(missing):
-        team_entries[entry.slug] = entry
-    shared = {e.slug: e for e in CatalogueEntry.objects.filter(team=None, slug__in=used)}
-    return {
-        slug: team_entries[slug] if slug in custom or slug not in shared else shared[slug]
-        for slug in used
-    }
-
-
-def _revealed_by_fields(revealed: dict | None, rows_by_kind: dict) -> dict:
-    if not revealed:
-        return {}
-    return {revealed["kind"]: rows_by_kind[revealed["kind"]][revealed["name"]]}

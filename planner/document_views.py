@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Role
 from accounts.teams import current_team
 from planner.access import project_view
-from planner.document import PlanDocumentError, plan_document, plan_import
+from planner.document import PlanDocumentError, plan_document
 from planner.document_forms import PlanImportForm
+from planner.importing import plan_import
 from planner.models import Project
 
 # Multipart framing and the other form fields, on top of the file itself.

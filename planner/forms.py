@@ -1,7 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from planner.levels import CONTEXT_HELP, LEVELS, Level
+from planner import registry
+from planner.levels import LEVELS, Level
 from planner.models import (
     Boundary,
     CatalogueEntry,
@@ -40,16 +41,32 @@ class ProjectForm(forms.ModelForm):
         return name
 
 
+def follow_registry(form: forms.BaseForm, specs: dict[str, registry.Field]) -> None:
+    """Labels, help and limits come from the registry. Text inputs carry no `maxlength`:
+    a browser cuts a longer paste silently, the server says so at the field instead."""
+    for name, field in form.fields.items():
+        spec = specs.get(name)
+        if spec is not None:
+            field.label = spec.label
+            field.help_text = spec.help or field.help_text
+        if isinstance(field, forms.CharField):
+            field.widget.attrs.pop("maxlength", None)
+            if field.max_length:
+                field.widget.attrs["data-limit"] = field.max_length
+
+
 class VersionedForm(forms.ModelForm):
     """A form for a row that carries the version it was loaded at."""
 
     version = forms.IntegerField(widget=VERSION_WIDGET, required=False)
+    specs: dict[str, registry.Field] = {}
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        follow_registry(self, self.specs)
         if "name" in self.fields:
             self.fields["name"].error_messages["required"] = "A name is required."
         for field in self.fields.values():
@@ -63,66 +80,47 @@ class VersionedForm(forms.ModelForm):
         model = type(self.instance)
         duplicates = model.objects.filter(project=self.project, name__iexact=name)
         if duplicates.exclude(pk=self.instance.pk).exists():
+            noun = model._meta.verbose_name
             raise ValidationError(
-                f"This plan already has a {model._meta.verbose_name} named “{name}”."
+                f"This plan already has {registry.article(noun)} {noun} named “{name}”."
             )
         return name
+
+
+def kind_form_meta(key: str) -> list[str]:
+    """The fields of a row kind's form, in the registry's order."""
+    return [f.name for f in registry.ROW_KINDS[key].fields]
 
 
 class ContextForm(VersionedForm):
     clients = forms.MultipleChoiceField(
         choices=ClientKind.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+    specs = registry.CONTEXT
 
     class Meta:
         model = Context
-        fields = [
-            "product",
-            "scale",
-            "team_size",
-            "stage",
-            "languages",
-            "platform",
-            "clients",
-            "realtime",
-            "offline",
-            "ai",
-            "sensitivity",
-            "external_services",
-        ]
+        fields = [f.name for f in registry.CONTEXT_FIELDS]
         widgets = {
             "product": forms.Textarea(attrs={"rows": 3}),
             "external_services": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, text in CONTEXT_HELP.items():
-            self.fields[name].help_text = text
-        self.fields["product"].label = "What is the product?"
-        self.fields["scale"].label = "User scale"
-
 
 class JourneyStepForm(VersionedForm):
+    specs = registry.ROW_KINDS["journey_step"].by_name
+
     class Meta:
         model = JourneyStep
-        fields = ["name", "data_needed", "timing", "updates", "offline", "external_services"]
-        labels = {"name": "Journey step", "data_needed": "Data the frontend needs, and when"}
-        help_texts = {
-            "name": "A step of the user's journey, e.g. “Open a conversation”.",
-            "external_services": "Services this step touches, comma-separated.",
-        }
+        fields = kind_form_meta("journey_step")
 
 
 class BoundaryForm(VersionedForm):
+    specs = registry.ROW_KINDS["boundary"].by_name
+
     class Meta:
         model = Boundary
-        fields = ["name", "responsibility", "reason"]
-        labels = {"reason": "Operational reason for the boundary"}
-        help_texts = {
-            "reason": "Why this is separate: failure isolation, performance, scaling, "
-            "security or an external system. “Code organisation only” is a red flag."
-        }
+        fields = kind_form_meta("boundary")
 
 
 class ProjectRowChoiceMixin:
@@ -136,14 +134,12 @@ class ProjectRowChoiceMixin:
 
 
 class OperationForm(ProjectRowChoiceMixin, VersionedForm):
+    specs = registry.ROW_KINDS["operation"].by_name
+
     class Meta:
         model = Operation
-        fields = ["name", "category", "boundary", "trigger", "latency", "entities"]
+        fields = kind_form_meta("operation")
         widgets = {"entities": forms.CheckboxSelectMultiple}
-        help_texts = {
-            "trigger": "What starts it: a user action, a schedule, another operation.",
-            "entities": "The data it reads or writes (from Level 4).",
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,21 +156,11 @@ class OperationForm(ProjectRowChoiceMixin, VersionedForm):
 
 
 class EntityForm(ProjectRowChoiceMixin, VersionedForm):
+    specs = registry.ROW_KINDS["entity"].by_name
+
     class Meta:
         model = Entity
-        fields = [
-            "name",
-            "description",
-            "source_of_truth",
-            "boundary",
-            "concurrency",
-            "denormalized",
-        ]
-        help_texts = {
-            "source_of_truth": "The one place whose copy wins, e.g. “messages table”.",
-            "concurrency": "How concurrent updates to it are handled.",
-            "denormalized": "Copies kept elsewhere for speed, and who updates them.",
-        }
+        fields = kind_form_meta("entity")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,10 +172,11 @@ class EntityForm(ProjectRowChoiceMixin, VersionedForm):
 
 
 class RelationshipForm(ProjectRowChoiceMixin, VersionedForm):
+    specs = registry.ROW_KINDS["relationship"].by_name
+
     class Meta:
         model = Relationship
-        fields = ["source", "target", "cardinality", "sync", "failure"]
-        labels = {"source": "From entity", "target": "To entity"}
+        fields = kind_form_meta("relationship")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,18 +202,13 @@ class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
         help_text="The earlier answer that showed the problem.",
     )
 
+    specs = registry.ROW_KINDS["decision"].by_name
+
     class Meta:
         model = Decision
-        fields = ["entry", "status", "problem", "rationale"]
-        labels = {"entry": "Pattern"}
-        help_texts = {"problem": "The problem from earlier levels that this pattern answers."}
+        fields = kind_form_meta("decision")
 
-    SOURCES = {
-        "journey_step": JourneyStep,
-        "operation": Operation,
-        "entity": Entity,
-        "relationship": Relationship,
-    }
+    SOURCES = registry.REVEALED_BY_KINDS
 
     def __init__(self, *args, sources=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -258,16 +240,10 @@ class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
 
 def decision_sources(rows: dict) -> list[tuple[str, list[tuple[str, str]]]]:
     """Grouped choices for a decision's “revealed by”, from rows already loaded."""
-    groups = [
-        ("Journey steps", "journey_step", rows["journey_step"]),
-        ("Operations", "operation", rows["operation"]),
-        ("Entities", "entity", rows["entity"]),
-        ("Relationships", "relationship", rows["relationship"]),
-    ]
     return [
-        (label, [(f"{kind}:{row.pk}", str(row)) for row in items])
-        for label, kind, items in groups
-        if items
+        (registry.ROW_KINDS[kind].plural, [(f"{kind}:{row.pk}", str(row)) for row in rows[kind]])
+        for kind in registry.REVEALED_BY_KINDS
+        if rows[kind]
     ]
 
 
@@ -279,6 +255,8 @@ class TechniqueForm(VersionedForm):
         required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
+
+    specs = {"notes": registry.ROW_KINDS["technique"].field("notes")}
 
     class Meta:
         model = TechniqueChoice
@@ -303,6 +281,8 @@ class CoreQuestionForm(VersionedForm):
         label="Addressed in levels",
     )
 
+    specs = {"answer": registry.CORE_ANSWER}
+
     class Meta:
         model = CoreQuestion
         fields = ["answer", "levels"]
@@ -313,10 +293,14 @@ class AnswerForm(forms.Form):
     """One key question of a level. `original` is the text the person started from."""
 
     value = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=registry.Limit.ANSWER
     )
     original = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        follow_registry(self, {})
 
 
 class StatusForm(forms.Form):
@@ -324,13 +308,14 @@ class StatusForm(forms.Form):
 
     action = forms.ChoiceField(choices=ACTIONS)
     skip_reason = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        required=False, max_length=registry.Limit.TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, level: Level, **kwargs):
         super().__init__(*args, **kwargs)
         self.level = level
+        follow_registry(self, {})
 
     def clean(self):
         cleaned = super().clean()

@@ -285,14 +285,6 @@ LEVELS: list[Level] = [
     ),
 ]
 
-STEPS: list[str] = ["context", "1", "2", "3", "4", "5", "6", "core"]
-
-STEP_TITLES: dict[str, str] = {
-    "context": "Context",
-    **{level.step: level.title for level in LEVELS},
-    "core": "Core questions",
-}
-
 CORE_QUESTIONS: list[tuple[str, str, str]] = [
     (
         "data_integrity",
@@ -319,21 +311,6 @@ CORE_QUESTIONS: list[tuple[str, str, str]] = [
         "verified and authorised without getting in legitimate users' way?",
     ),
 ]
-
-CONTEXT_HELP: dict[str, str] = {
-    "product": "One or two sentences: what the product does and for whom.",
-    "scale": "Active users you expect in the next year, not the dream.",
-    "team_size": "Who will build and run the backend.",
-    "languages": "Comma-separated, e.g. TypeScript, Python.",
-    "platform": "The framework or backend platform you build on.",
-    "clients": "Every kind of client that calls the backend.",
-    "realtime": "Do users need to see changes as they happen?",
-    "offline": "Must the app work without a connection?",
-    "ai": "Does the backend call language models or other AI services?",
-    "external_services": "One per line: payment providers, email, LLM APIs, …",
-    "sensitivity": "The most sensitive kind of data you store.",
-    "stage": "Where the product is today.",
-}
 
 
 def level(number: int | str) -> Level:

@@ -10,10 +10,26 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, Team
+from planner import registry
+from planner.registry import (  # noqa: F401 (the plan's choices, where code has looked for them)
+    BoundaryReason,
+    ClientKind,
+    CoreQuestionKey,
+    LevelStatus,
+    Need,
+    Platform,
+    ScaleBand,
+    Sensitivity,
+    Stage,
+    TeamSize,
+    Timing,
+    Updates,
+)
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -48,7 +64,7 @@ class Project(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         constraints = [
-            models.UniqueConstraint(fields=["team", "name"], name="unique_project_name_per_team")
+            models.UniqueConstraint("team", Lower("name"), name="unique_project_name_per_team_ci")
         ]
 
     def __str__(self) -> str:
@@ -70,75 +86,49 @@ class Versioned(models.Model):
 # --- Level 0: context (the guide's context filter) -------------------------
 
 
-class ScaleBand(models.TextChoices):
-    UNDER_100 = "lt100", "Fewer than 100 active users"
-    UNDER_1K = "lt1k", "100 – 1,000 active users"
-    UNDER_10K = "lt10k", "1,000 – 10,000 active users"
-    UNDER_100K = "lt100k", "10,000 – 100,000 active users"
-    OVER_100K = "gt100k", "100,000+ active users"
+def stored(spec: registry.Field, **options) -> models.Field:
+    """The model field for a field of the registry: its label, limit and choices.
+
+    `options` carries what is only about storage (a default, a column width).
+    """
+    options.setdefault("blank", not spec.required)
+    if spec.type == "text":
+        return models.TextField(spec.label, max_length=spec.limit, **options)
+    if spec.type == "line":
+        return models.CharField(spec.label, max_length=spec.limit, **options)
+    if spec.type == "choice":
+        return models.CharField(spec.label, choices=spec.choices.choices, **options)
+    if spec.type == "choices":
+        return models.JSONField(spec.label, default=list, **options)
+    if spec.type == "flag":
+        options.pop("blank")
+        return models.BooleanField(spec.label, default=False, **options)
+    raise ValueError(f"{spec.name}: a {spec.type} field is declared on the model itself.")
 
 
-class TeamSize(models.TextChoices):
-    SOLO = "solo", "Solo developer"
-    SMALL = "2-5", "2 – 5 engineers"
-    MEDIUM = "6-20", "6 – 20 engineers"
-    LARGE = "20+", "More than 20 engineers"
+def unique_name(kind: str) -> models.UniqueConstraint:
+    """Row names are unique in their plan whatever their case: "Users" and "users"
+    are one entity to a reader, so the database refuses the second."""
+    return models.UniqueConstraint("project", Lower("name"), name=f"unique_{kind}_name_ci")
 
 
-class Platform(models.TextChoices):
-    DJANGO = "django", "Django"
-    RAILS = "rails", "Rails"
-    EXPRESS = "express", "Express / Nest"
-    SPRING = "spring", "Spring"
-    CONVEX = "convex", "Convex"
-    SUPABASE = "supabase", "Supabase"
-    FIREBASE = "firebase", "Firebase"
-    OTHER = "other", "Other"
-
-
-class ClientKind(models.TextChoices):
-    WEB = "web", "Web"
-    MOBILE = "mobile", "Mobile"
-    DESKTOP = "desktop", "Desktop"
-    API = "api", "Third-party API consumers"
-
-
-class Need(models.TextChoices):
-    NONE = "none", "Not needed"
-    SOME = "some", "In a few places"
-    CORE = "core", "Central to the product"
-
-
-class Sensitivity(models.TextChoices):
-    NONE = "none", "Nothing sensitive"
-    PII = "pii", "Personal data (PII)"
-    PAYMENTS = "payments", "Payments"
-    HEALTH = "health", "Health data"
-
-
-class Stage(models.TextChoices):
-    PROTOTYPE = "prototype", "Prototype"
-    MVP = "mvp", "MVP"
-    PRODUCTION = "production", "In production"
-    SCALING = "scaling", "Scaling up"
+CONTEXT = registry.CONTEXT
 
 
 class Context(Versioned):
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="context")
-    product = models.TextField(blank=True, max_length=4000)
-    scale = models.CharField(max_length=10, choices=ScaleBand.choices, blank=True)
-    team_size = models.CharField(max_length=10, choices=TeamSize.choices, blank=True)
-    languages = models.CharField(max_length=200, blank=True)
-    platform = models.CharField(max_length=20, choices=Platform.choices, blank=True)
-    clients = models.JSONField(default=list, blank=True)  # list of ClientKind values
-    realtime = models.CharField(max_length=10, choices=Need.choices, blank=True)
-    offline = models.CharField(max_length=10, choices=Need.choices, blank=True)
-    ai = models.CharField("AI / LLM integration", max_length=10, choices=Need.choices, blank=True)
-    external_services = models.TextField(blank=True, max_length=2000)
-    sensitivity = models.CharField(
-        "data sensitivity", max_length=10, choices=Sensitivity.choices, blank=True
-    )
-    stage = models.CharField(max_length=12, choices=Stage.choices, blank=True)
+    product = stored(CONTEXT["product"])
+    scale = stored(CONTEXT["scale"], max_length=10)
+    team_size = stored(CONTEXT["team_size"], max_length=10)
+    languages = stored(CONTEXT["languages"])
+    platform = stored(CONTEXT["platform"], max_length=20)
+    clients = stored(CONTEXT["clients"])
+    realtime = stored(CONTEXT["realtime"], max_length=10)
+    offline = stored(CONTEXT["offline"], max_length=10)
+    ai = stored(CONTEXT["ai"], max_length=10)
+    external_services = stored(CONTEXT["external_services"])
+    sensitivity = stored(CONTEXT["sensitivity"], max_length=10)
+    stage = stored(CONTEXT["stage"], max_length=12)
 
     def __str__(self) -> str:
         return f"Context of {self.project}"
@@ -147,14 +137,7 @@ class Context(Versioned):
         return [line.strip() for line in self.external_services.splitlines() if line.strip()]
 
 
-# --- Levels 1–6: status and free-text answers --------------------------------
-
-
-class LevelStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETE = "complete", "Complete"
-    SKIPPED = "skipped", "Skipped"
+# --- Levels: status and free-text answers --------------------------------------------
 
 
 class LevelAnswer(Versioned):
@@ -163,7 +146,7 @@ class LevelAnswer(Versioned):
     status = models.CharField(
         max_length=12, choices=LevelStatus.choices, default=LevelStatus.NOT_STARTED
     )
-    skip_reason = models.TextField(blank=True, max_length=2000)
+    skip_reason = models.TextField(blank=True, max_length=registry.Limit.TEXT)
     answers = models.JSONField(default=dict, blank=True)  # question key -> text
 
     class Meta:
@@ -171,7 +154,7 @@ class LevelAnswer(Versioned):
         constraints = [
             models.UniqueConstraint(fields=["project", "level"], name="one_answer_per_level"),
             models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=6), name="level_between_1_and_6"
+                condition=Q(level__in=registry.LEVEL_NUMBERS), name="level_of_the_method"
             ),
             models.CheckConstraint(
                 condition=~Q(status="skipped") | ~Q(skip_reason=""),
@@ -190,7 +173,7 @@ class Row(Versioned):
     """Common shape of a list answer: belongs to a project, has a name."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=registry.Limit.NAME)
 
     class Meta:
         abstract = True
@@ -200,123 +183,92 @@ class Row(Versioned):
         return self.name
 
 
-class Timing(models.TextChoices):
-    FAST = "fast", "Fast (user waits)"
-    ASYNC = "async", "Can be async"
-
-
-class Updates(models.TextChoices):
-    NONE = "none", "Loaded on request"
-    POLLING = "polling", "Polling is enough"
-    REALTIME = "realtime", "Real-time push"
+STEP = registry.ROW_KINDS["journey_step"]
 
 
 class JourneyStep(Row):
     """Level 1: one step of the user's journey and what the frontend needs there."""
 
-    data_needed = models.TextField(blank=True, max_length=4000)
-    timing = models.CharField(max_length=10, choices=Timing.choices, default=Timing.FAST)
-    offline = models.BooleanField("works offline, syncs later", default=False)
-    updates = models.CharField(max_length=10, choices=Updates.choices, default=Updates.NONE)
-    external_services = models.CharField(max_length=300, blank=True)
+    data_needed = stored(STEP.field("data_needed"))
+    timing = stored(STEP.field("timing"), max_length=10, default=Timing.FAST)
+    offline = stored(STEP.field("offline"))
+    updates = stored(STEP.field("updates"), max_length=10, default=Updates.NONE)
+    external_services = stored(STEP.field("external_services"))
 
     class Meta(Row.Meta):
-        constraints = [models.UniqueConstraint(fields=["project", "name"], name="unique_step_name")]
+        constraints = [unique_name("journey_step")]
 
 
-class BoundaryReason(models.TextChoices):
-    FAILURE_ISOLATION = "failure_isolation", "Failure isolation"
-    PERFORMANCE = "performance", "Different performance needs"
-    SCALING = "scaling", "Different scaling needs"
-    SECURITY = "security", "Security boundary"
-    EXTERNAL = "external", "External integration"
-    CORE = "core", "Core of the product (everything else lives here)"
-    ORGANISATION = "organisation", "Code organisation only"
+BOUNDARY = registry.ROW_KINDS["boundary"]
 
 
 class Boundary(Row):
     """Level 2: a group of operations that belong together operationally."""
 
-    responsibility = models.TextField(blank=True, max_length=2000)
-    reason = models.CharField(max_length=20, choices=BoundaryReason.choices, blank=True)
+    responsibility = stored(BOUNDARY.field("responsibility"))
+    reason = stored(BOUNDARY.field("reason"), max_length=20)
 
     class Meta(Row.Meta):
         verbose_name_plural = "boundaries"
-        constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="unique_boundary_name")
-        ]
+        constraints = [unique_name("boundary")]
+
+
+ENTITY = registry.ROW_KINDS["entity"]
 
 
 class Entity(Row):
     """Level 4: a piece of data, where its truth lives and how it is kept consistent."""
 
-    class Concurrency(models.TextChoices):
-        NONE = "none", "Single writer, no coordination"
-        LAST_WRITE = "last_write", "Last write wins"
-        OPTIMISTIC = "optimistic", "Optimistic (version check)"
-        LOCKING = "locking", "Row locks / transactions"
-        APPEND_ONLY = "append_only", "Append-only"
-        MERGE = "merge", "Merge / conflict resolution"
+    Concurrency = registry.Concurrency
 
-    description = models.TextField(blank=True, max_length=2000)
-    source_of_truth = models.CharField(max_length=200, blank=True)
+    description = stored(ENTITY.field("description"))
+    source_of_truth = stored(ENTITY.field("source_of_truth"))
     boundary = models.ForeignKey(
         Boundary, on_delete=models.RESTRICT, null=True, blank=True, related_name="entities"
     )
-    concurrency = models.CharField(max_length=12, choices=Concurrency.choices, blank=True)
-    denormalized = models.TextField("denormalised copies", blank=True, max_length=2000)
+    concurrency = stored(ENTITY.field("concurrency"), max_length=12)
+    denormalized = stored(ENTITY.field("denormalized"))
 
     class Meta(Row.Meta):
         verbose_name_plural = "entities"
-        constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="unique_entity_name")
-        ]
+        constraints = [unique_name("entity")]
+
+
+OPERATION = registry.ROW_KINDS["operation"]
 
 
 class Operation(Row):
     """Level 3: a function, mutation, query or background process."""
 
-    class Category(models.TextChoices):
-        IMMEDIATE = "immediate", "Immediate user operation"
-        QUERY = "query", "Data retrieval query"
-        BACKGROUND = "background", "Background processing"
-        REALTIME = "realtime", "Real-time subscription"
-        MAINTENANCE = "maintenance", "System maintenance"
+    Category = registry.Category
+    Latency = registry.Latency
 
-    class Latency(models.TextChoices):
-        INTERACTIVE = "interactive", "Interactive (< 200 ms)"
-        FAST = "fast", "Fast (< 1 s)"
-        SECONDS = "seconds", "Seconds"
-        DEFERRED = "deferred", "Minutes or later"
-
-    category = models.CharField(max_length=12, choices=Category.choices)
+    category = stored(OPERATION.field("category"), max_length=12)
     boundary = models.ForeignKey(
         Boundary, on_delete=models.RESTRICT, null=True, blank=True, related_name="operations"
     )
-    trigger = models.CharField(max_length=200, blank=True)
-    latency = models.CharField(max_length=12, choices=Latency.choices, blank=True)
+    trigger = stored(OPERATION.field("trigger"))
+    latency = stored(OPERATION.field("latency"), max_length=12)
     entities = models.ManyToManyField(Entity, blank=True, related_name="operations")
 
     class Meta(Row.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="unique_operation_name")
-        ]
+        constraints = [unique_name("operation")]
+
+
+RELATIONSHIP = registry.ROW_KINDS["relationship"]
 
 
 class Relationship(Versioned):
     """Level 4: how two entities relate and stay consistent."""
 
-    class Cardinality(models.TextChoices):
-        ONE_ONE = "1:1", "One to one"
-        ONE_MANY = "1:N", "One to many"
-        MANY_MANY = "N:M", "Many to many"
+    Cardinality = registry.Cardinality
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     source = models.ForeignKey(Entity, on_delete=models.RESTRICT, related_name="+")
     target = models.ForeignKey(Entity, on_delete=models.RESTRICT, related_name="+")
-    cardinality = models.CharField(max_length=3, choices=Cardinality.choices)
-    sync = models.TextField("how they stay in sync", blank=True, max_length=2000)
-    failure = models.TextField("when an update fails partway", blank=True, max_length=2000)
+    cardinality = stored(RELATIONSHIP.field("cardinality"), max_length=3)
+    sync = stored(RELATIONSHIP.field("sync"))
+    failure = stored(RELATIONSHIP.field("failure"))
 
     class Meta:
         ordering = ["id"]
@@ -358,13 +310,13 @@ class CatalogueEntry(models.Model):
         help_text="Empty for the shared catalogue; set for a team's own entry.",
     )
     slug = models.SlugField(max_length=80)
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=registry.Limit.NAME)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     category = models.CharField(max_length=60)
-    summary = models.TextField(max_length=2000)
-    problems = models.TextField("problems it solves", blank=True, max_length=2000)
-    when_to_use = models.TextField(blank=True, max_length=2000)
-    when_not_to = models.TextField("when not to use", blank=True, max_length=2000)
+    summary = models.TextField(max_length=registry.Limit.TEXT)
+    problems = models.TextField("problems it solves", blank=True, max_length=registry.Limit.TEXT)
+    when_to_use = models.TextField(blank=True, max_length=registry.Limit.TEXT)
+    when_not_to = models.TextField("when not to use", blank=True, max_length=registry.Limit.TEXT)
     complexity = models.CharField(
         max_length=6, choices=Complexity.choices, default=Complexity.MEDIUM
     )
@@ -387,19 +339,19 @@ class CatalogueEntry(models.Model):
         return self.name
 
 
+DECISION = registry.ROW_KINDS["decision"]
+
+
 class Decision(Versioned):
     """Level 5: a catalogue pattern adopted, rejected or deferred, and why."""
 
-    class Status(models.TextChoices):
-        ADOPT = "adopt", "Adopt"
-        REJECT = "reject", "Reject"
-        DEFER = "defer", "Defer"
+    Status = registry.DecisionStatus
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     entry = models.ForeignKey(CatalogueEntry, on_delete=models.RESTRICT, related_name="+")
-    status = models.CharField(max_length=6, choices=Status.choices, default=Status.ADOPT)
-    problem = models.TextField("problem it solves", blank=True, max_length=2000)
-    rationale = models.TextField(blank=True, max_length=4000)
+    status = stored(DECISION.field("status"), max_length=6, default=Status.ADOPT)
+    problem = stored(DECISION.field("problem"))
+    rationale = stored(DECISION.field("rationale"))
     # The earlier answer that revealed the problem (at most one of these).
     journey_step = models.ForeignKey(
         JourneyStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -424,18 +376,18 @@ class Decision(Versioned):
         return f"{self.get_status_display()} {self.entry}"
 
 
+TECHNIQUE = registry.ROW_KINDS["technique"]
+
+
 class TechniqueChoice(Versioned):
     """Level 6: a technique from the checklist and what the team will do about it."""
 
-    class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        IN_PLACE = "in_place", "Already in place"
-        NOT_NEEDED = "not_needed", "Not needed"
+    Status = registry.TechniqueStatus
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     entry = models.ForeignKey(CatalogueEntry, on_delete=models.RESTRICT, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
-    notes = models.TextField(blank=True, max_length=2000)
+    status = stored(TECHNIQUE.field("status"), max_length=10, default=Status.PLANNED)
+    notes = stored(TECHNIQUE.field("notes"))
 
     class Meta:
         ordering = ["id"]
@@ -450,18 +402,11 @@ class TechniqueChoice(Versioned):
 # --- The four core questions ------------------------------------------------------
 
 
-class CoreQuestionKey(models.TextChoices):
-    DATA_INTEGRITY = "data_integrity", "Data integrity"
-    PERFORMANCE = "performance", "Performance under load"
-    FAILURE_ISOLATION = "failure_isolation", "Failure isolation"
-    SECURITY = "security", "Security boundaries"
-
-
 class CoreQuestion(Versioned):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=20, choices=CoreQuestionKey.choices)
-    answer = models.TextField(blank=True, max_length=4000)
-    levels = models.JSONField(default=list, blank=True)  # levels (1–6) that address it
+    answer = stored(registry.CORE_ANSWER)
+    levels = models.JSONField(default=list, blank=True)  # levels that address it
 
     class Meta:
         ordering = ["id"]
@@ -473,6 +418,19 @@ class CoreQuestion(Versioned):
         return self.get_key_display()
 
 
+# The model of each row kind of the registry.
+ROW_MODELS: dict[str, type[models.Model]] = {
+    "journey_step": JourneyStep,
+    "boundary": Boundary,
+    "operation": Operation,
+    "entity": Entity,
+    "relationship": Relationship,
+    "decision": Decision,
+    "technique": TechniqueChoice,
+}
+assert set(ROW_MODELS) == set(registry.ROW_KINDS), "every row kind needs its model"  # noqa: S101
+
+
 # --- Advisor dismissals and activity ----------------------------------------------
 
 
@@ -480,8 +438,10 @@ class Dismissal(models.Model):
     """A finding the team has looked at and set aside, with their reason."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dismissals")
-    finding_key = models.CharField(max_length=300)  # rule id + subject, stable across runs
-    reason = models.TextField(max_length=1000)
+    finding_key = models.CharField(
+        max_length=registry.Limit.FINDING_KEY
+    )  # rule id + subject, stable across runs
+    reason = models.TextField(max_length=registry.Limit.DISMISSAL_REASON)
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

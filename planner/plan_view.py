@@ -34,6 +34,7 @@ from planner.models import (
     Timing,
     Updates,
 )
+from planner.registry import STEP_TITLES
 
 CONTEXT_LABELS: list[tuple[str, str, dict[str, str]]] = [
     ("product", "Product", {}),
@@ -166,13 +167,13 @@ def _finding_dict(finding: Any) -> dict[str, Any]:
     for item in get("evidence", ()) or ():
         name = item.get("name", "")
         step = item.get("step", "")
-        where = method.STEP_TITLES.get(str(step), str(step))
+        where = STEP_TITLES.get(str(step), str(step))
         evidence.append({"where": where, "name": name, "text": item.get("text", "")})
     return {
         "rule_id": get("rule_id", ""),
         "kind": FINDING_KINDS.get(get("kind", ""), get("kind", "")),
         "severity": get("severity", "info"),
-        "step": method.STEP_TITLES.get(str(get("level", "")), str(get("level", ""))),
+        "step": STEP_TITLES.get(str(get("level", "")), str(get("level", ""))),
         "message": get("message", ""),
         "action": get("action", ""),
         "subject": get("subject", ""),

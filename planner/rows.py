@@ -5,28 +5,54 @@ from dataclasses import dataclass
 from django import forms
 
 from planner import forms as plan_forms
-from planner.models import Boundary, Decision, Entity, JourneyStep, Operation, Relationship
+from planner import registry
+from planner.models import ROW_MODELS
 
 
 @dataclass(frozen=True)
 class RowKind:
-    key: str
+    """A row kind of the registry with the model that stores it and the form that edits it."""
+
+    spec: registry.RowKind
     model: type
     form: type[forms.ModelForm]
-    level: int
-    noun: str
-    plural: str
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @property
+    def level(self) -> int:
+        return self.spec.level
+
+    @property
+    def noun(self) -> str:
+        return self.spec.noun
+
+    @property
+    def plural(self) -> str:
+        return self.spec.plural
+
+    @property
+    def a_noun(self) -> str:
+        return self.spec.a_noun
+
+    @property
+    def title_fields(self) -> tuple[str, ...]:
+        """Fields the card's title already shows."""
+        return ("source", "target") if self.key == "relationship" else ("name",)
 
     def details(self, row) -> list[tuple[str, str]]:
         """(label, text) pairs shown on the row's card; empty values are skipped."""
         pairs = []
-        for name in self.form._meta.fields:
-            if name == "name" or (name in ("source", "target") and self.key == "relationship"):
+        for spec in self.spec.fields:
+            if spec.name == "name" or (
+                spec.name in ("source", "target") and self.key == "relationship"
+            ):
                 continue
-            text = field_text(row, name)
+            text = field_text(row, spec.name)
             if text:
-                label = str(row._meta.get_field(name).verbose_name)
-                pairs.append((label[:1].upper() + label[1:], text))
+                pairs.append((spec.label, text))
         if getattr(row, "source", None) and self.key == "decision":
             pairs.append(("Revealed by", str(row.source)))
         return pairs
@@ -48,28 +74,17 @@ def field_text(row, name: str) -> str:
     return "" if value is None else str(value)
 
 
+FORMS = {
+    "journey_step": plan_forms.JourneyStepForm,
+    "boundary": plan_forms.BoundaryForm,
+    "operation": plan_forms.OperationForm,
+    "entity": plan_forms.EntityForm,
+    "relationship": plan_forms.RelationshipForm,
+    "decision": plan_forms.DecisionForm,
+}
+# The kinds edited as rows of a list (Level 6's techniques are a checklist).
 ROW_KINDS: dict[str, RowKind] = {
-    kind.key: kind
-    for kind in [
-        RowKind(
-            "journey_step",
-            JourneyStep,
-            plan_forms.JourneyStepForm,
-            1,
-            "journey step",
-            "Journey steps",
-        ),
-        RowKind("boundary", Boundary, plan_forms.BoundaryForm, 2, "boundary", "Boundaries"),
-        RowKind("operation", Operation, plan_forms.OperationForm, 3, "operation", "Operations"),
-        RowKind("entity", Entity, plan_forms.EntityForm, 4, "entity", "Entities"),
-        RowKind(
-            "relationship",
-            Relationship,
-            plan_forms.RelationshipForm,
-            4,
-            "relationship",
-            "Relationships",
-        ),
-        RowKind("decision", Decision, plan_forms.DecisionForm, 5, "decision", "Decisions"),
-    ]
+    spec.key: RowKind(spec, ROW_MODELS[spec.key], FORMS[spec.key])
+    for spec in registry.ROW_KIND_LIST
+    if spec.listed
 }

@@ -14,8 +14,9 @@ from accounts.teams import current_team
 from planner import forms as plan_forms
 from planner import services
 from planner.access import ROLE_MESSAGES, project_view
-from planner.levels import CORE_QUESTIONS, LEVELS, STEP_TITLES, STEPS, level
+from planner.levels import CORE_QUESTIONS, LEVELS, level
 from planner.models import Context, CoreQuestion, CoreQuestionKey, Project, TechniqueChoice
+from planner.registry import STEP_TITLES, STEPS
 from planner.rows import ROW_KINDS, RowKind, field_text
 from planner.versioning import StaleVersion, save_versioned
 from planner.workspace import (

@@ -4,8 +4,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
-from planner.levels import LEVELS, STEP_TITLES, STEPS, Level
+from planner import registry
+from planner.levels import LEVELS, Level
 from planner.models import (
+    ROW_MODELS,
     Boundary,
     CatalogueEntry,
     Context,
@@ -21,26 +23,13 @@ from planner.models import (
     Relationship,
     TechniqueChoice,
 )
+from planner.registry import CONTEXT_REQUIRED, REQUIRED_ROWS, STEP_TITLES, STEPS
 
 # Which list answers each level holds, in the order they are shown.
 LEVEL_ROWS: dict[int, list[str]] = {
-    1: ["journey_step"],
-    2: ["boundary"],
-    3: ["operation"],
-    4: ["entity", "relationship"],
-    5: ["decision"],
-    6: [],
+    number: [kind.key for kind in registry.level_kinds(number) if kind.listed]
+    for number in registry.LEVEL_NUMBERS
 }
-# The rows a level needs at least one of before it can be marked complete.
-REQUIRED_ROWS: dict[int, str] = {
-    1: "journey_step",
-    2: "boundary",
-    3: "operation",
-    4: "entity",
-    5: "decision",
-    6: "technique",
-}
-CONTEXT_REQUIRED = ["product", "scale", "team_size", "platform", "stage"]
 
 
 def ensure_plan_rows(project: Project) -> None:
@@ -128,32 +117,16 @@ class Plan:
 
 
 ROW_NOUNS = {
-    "journey_step": "journey step",
-    "boundary": "boundary",
-    "operation": "operation",
-    "entity": "entity",
-    "relationship": "relationship",
-    "decision": "decision",
+    **{key: kind.noun for key, kind in registry.ROW_KINDS.items()},
     "technique": "technique marked in the checklist",
-}
-ROW_MODELS = {
-    "journey_step": JourneyStep,
-    "boundary": Boundary,
-    "operation": Operation,
-    "entity": Entity,
-    "relationship": Relationship,
-    "decision": Decision,
-    "technique": TechniqueChoice,
 }
 # The lists each step loads in full; every other list is only counted.
 STEP_ROWS: dict[str, list[str]] = {
     "context": [],
-    "1": ["journey_step"],
-    "2": ["boundary"],
-    "3": ["operation"],
-    "4": ["entity", "relationship"],
-    "5": ["decision"],
-    "6": ["technique"],
+    **{
+        str(number): [kind.key for kind in registry.level_kinds(number)]
+        for number in registry.LEVEL_NUMBERS
+    },
     "core": [],
 }
 
@@ -273,7 +246,7 @@ def _decisions(plan: Plan) -> list:
     return decisions
 
 
-DECISION_SOURCES = ["journey_step", "operation", "entity", "relationship"]
+DECISION_SOURCES = registry.REVEALED_BY_KINDS
 
 
 def _techniques(plan: Plan) -> list:

@@ -92,6 +92,6 @@ def outsider_client(outsider) -> Client:
 @pytest.fixture
 def catalogue(db) -> int:
     """The shared pattern and technique catalogue, loaded as `make run` loads it."""
-    from planner.catalogue_data import load_catalogue
+    from planner.catalogue import load_catalogue
 
     return load_catalogue()

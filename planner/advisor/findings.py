@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner import registry
+
 RECOMMENDATION = "recommendation"
 ELIMINATION = "elimination"
 RED_FLAG = "red_flag"
@@ -19,7 +21,7 @@ KINDS = [RECOMMENDATION, ELIMINATION, RED_FLAG, GAP, SKIP_ADVICE]
 HIGH, MEDIUM, LOW, INFO = "high", "medium", "low", "info"
 SEVERITIES = [HIGH, MEDIUM, LOW, INFO]
 
-STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
+STEPS = registry.STEPS
 
 Evidence = dict[str, str]
 

@@ -10,72 +10,27 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from planner import registry
 from planner.advisor.findings import Evidence, evidence
 
-# Labels of the context's enum values (planner.models' choices), kept here so the
-# advisor imports no models; a test keeps them in step with the models.
+# Labels of the context's choices, by field ("need" for the three need fields).
 LABELS: dict[str, dict[str, str]] = {
-    "scale": {
-        "lt100": "Fewer than 100 active users",
-        "lt1k": "100 – 1,000 active users",
-        "lt10k": "1,000 – 10,000 active users",
-        "lt100k": "10,000 – 100,000 active users",
-        "gt100k": "100,000+ active users",
+    **{
+        f.name: dict(f.choices.choices)
+        for f in registry.CONTEXT_FIELDS
+        if f.type == "choice" and f.choices is not registry.Need
     },
-    "team_size": {
-        "solo": "Solo developer",
-        "2-5": "2 – 5 engineers",
-        "6-20": "6 – 20 engineers",
-        "20+": "More than 20 engineers",
-    },
-    "platform": {
-        "django": "Django",
-        "rails": "Rails",
-        "express": "Express / Nest",
-        "spring": "Spring",
-        "convex": "Convex",
-        "supabase": "Supabase",
-        "firebase": "Firebase",
-        "other": "Other",
-    },
-    "sensitivity": {
-        "none": "Nothing sensitive",
-        "pii": "Personal data (PII)",
-        "payments": "Payments",
-        "health": "Health data",
-    },
-    "stage": {
-        "prototype": "Prototype",
-        "mvp": "MVP",
-        "production": "In production",
-        "scaling": "Scaling up",
-    },
-    "need": {"none": "Not needed", "some": "In a few places", "core": "Central to the product"},
+    "need": dict(registry.Need.choices),
 }
-SCALE_ORDER = ["lt100", "lt1k", "lt10k", "lt100k", "gt100k"]
+SCALE_ORDER = registry.ScaleBand.values
 BAAS_PLATFORMS = {"convex", "supabase", "firebase"}
-CONTEXT_KEYS = [
-    "product",
-    "scale",
-    "team_size",
-    "languages",
-    "platform",
-    "realtime",
-    "offline",
-    "ai",
-    "external_services",
-    "sensitivity",
-    "stage",
-]
-STEP_OF_KIND = {
-    "journey_step": "1",
-    "boundary": "2",
-    "operation": "3",
-    "entity": "4",
-    "relationship": "4",
-    "decision": "5",
-    "technique": "6",
-}
+CONTEXT_KEYS = [f.name for f in registry.CONTEXT_FIELDS if f.type != "choices"]
+STEP_OF_KIND = {key: kind.step for key, kind in registry.ROW_KINDS.items()}
+
+
+def scalar_fields(kind: str) -> list[str]:
+    """The fields of a row kind the rules read as text (flags and lists apart)."""
+    return [f.doc_key for f in registry.ROW_KINDS[kind].fields if f.type not in ("flag", "refs")]
 
 
 def text(value: Any) -> str:
@@ -154,7 +109,7 @@ class Plan:
 
         levels: dict[str, Level] = {}
         levels_raw = mapping(doc.get("levels"))
-        for number in "123456":
+        for number in registry.LEVEL_STEPS:
             raw = mapping(levels_raw.get(number, levels_raw.get(int(number))))
             answers = {text(k): text(v) for k, v in mapping(raw.get("answers")).items() if text(k)}
             levels[number] = Level(
@@ -169,33 +124,26 @@ class Plan:
                 result.append(row)
             return result
 
-        journey_steps = named(
-            "journey_steps", ["name", "data_needed", "timing", "updates", "external_services"]
-        )
+        journey_steps = named("journey_steps", scalar_fields("journey_step"))
         for step, raw in zip(journey_steps, rows(doc.get("journey_steps")), strict=True):
             step["offline"] = raw.get("offline") is True
-        boundaries = named("boundaries", ["name", "responsibility", "reason"])
-        operations = named("operations", ["name", "category", "boundary", "trigger", "latency"])
+        boundaries = named("boundaries", scalar_fields("boundary"))
+        operations = named("operations", scalar_fields("operation"))
         for op in operations:
             ents = op["_raw"].get("entities")
             op["entities"] = (
                 sorted({text(e) for e in ents if text(e)}) if isinstance(ents, list) else []
             )
-        entities = named(
-            "entities",
-            ["name", "description", "source_of_truth", "boundary", "concurrency", "denormalized"],
-        )
-        relationships = named(
-            "relationships", ["source", "target", "cardinality", "sync", "failure"]
-        )
+        entities = named("entities", scalar_fields("entity"))
+        relationships = named("relationships", scalar_fields("relationship"))
         for rel in relationships:
             rel["name"] = f"{rel['source'] or '?'} -> {rel['target'] or '?'}"
-        decisions = named("decisions", ["pattern", "status", "problem", "rationale"])
+        decisions = named("decisions", scalar_fields("decision"))
         for decision in decisions:
             revealed = mapping(decision["_raw"].get("revealed_by"))
             decision["revealed_kind"] = text(revealed.get("kind"))
             decision["revealed_name"] = text(revealed.get("name"))
-        techniques = named("techniques", ["technique", "status", "notes"])
+        techniques = named("techniques", scalar_fields("technique"))
         custom_slugs = {text(e.get("slug")) for e in rows(doc.get("custom_entries"))} - {""}
 
         core_questions = {}

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role, new_token, token_hash
-from planner.catalogue_data import load_catalogue
-from planner.document import plan_import
+from planner.catalogue import load_catalogue
+from planner.importing import plan_import
 from planner.models import ShareLink
 from tests.browser.helpers import axe_check, goto
 from tests.conftest import make_team, make_user

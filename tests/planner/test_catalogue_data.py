@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from planner.catalogue_data import ENTRIES, load_catalogue
+from planner.catalogue import load_catalogue
+from planner.catalogue_data import ENTRIES
 from planner.models import CatalogueEntry, Platform
 
 GUIDE_PATTERNS = {

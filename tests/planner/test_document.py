@@ -4,7 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from accounts.models import Team
-from planner.document import document_hash, plan_document, plan_import, validate_document
+from planner.document import document_hash, plan_document, validate_document
+from planner.importing import plan_import
 from planner.models import CatalogueEntry, Decision, Entity, LevelAnswer
 from tests.conftest import make_project, make_team
 from tests.planner.document_helpers import (

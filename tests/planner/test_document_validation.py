@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from planner.document import SCHEMA_PATH, validate_document
+from planner.document import validate_document
+from planner.document_schema import SCHEMA_PATH
 from planner.levels import LEVELS
 from planner.models import (
     Boundary,

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from planner.document import plan_document, plan_import
+from planner.document import plan_document
+from planner.importing import plan_import
 from tests.conftest import make_project
 from tests.planner.document_helpers import demo
 

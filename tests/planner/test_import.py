@@ -8,7 +8,8 @@ from django.core.management.base import CommandError
 
 from accounts.models import Membership, Role, Team, User
 from planner.demo import DEMO_EMAIL, DEMO_PASSWORD
-from planner.document import PlanDocumentError, plan_document, plan_import
+from planner.document import PlanDocumentError, plan_document
+from planner.importing import plan_import
 from planner.models import (
     Activity,
     Boundary,

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from planner.document import plan_import
+from planner.importing import plan_import
 from planner.markdown import escape_markdown, plan_markdown
 from planner.sharing import share_link_create
 from tests.planner.test_pdf import ATTACKS, all_answers, demo_document

@@ -12,7 +12,8 @@ from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
 
-from planner.document import document_hash, plan_document, plan_import
+from planner.document import document_hash, plan_document
+from planner.importing import plan_import
 from planner.models import REPORT_STUCK_AFTER, Report
 from planner.reports import report_request
 from planner.tasks import render_report, report_build, watch_report

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
 from accounts.models import token_hash
-from planner.document import plan_document, plan_import
+from planner.document import plan_document
+from planner.importing import plan_import
 from planner.models import Report, ShareLink
 from planner.reports import report_request
 from planner.sharing import share_link_create, share_link_revoke

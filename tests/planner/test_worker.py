@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.log import configure_logging
 from django_tasks_db.models import DBTaskResult
 
-from planner.document import plan_document, plan_import
+from planner.document import plan_document
+from planner.importing import plan_import
 from planner.models import REPORT_STUCK_AFTER, Report
 from planner.reports import report_request
 from planner.tasks import watch_report

@@ -6,35 +6,11 @@ from collections.abc import Iterator
 from planner.advisor.findings import GAP, HIGH, LOW, MEDIUM, Hit, evidence, rule
 from planner.advisor.plan import Plan, row_evidence
 from planner.catalogue_data import BY_SLUG
+from planner.levels import CORE_QUESTIONS, LEVELS
 
-try:  # the method's content; a local table keeps the advisor working without it
-    from planner.levels import CORE_QUESTIONS, LEVELS
-
-    REQUIRED_KEYS = {str(lvl.number): lvl.required_keys for lvl in LEVELS}
-    NEVER_SKIP = {str(lvl.number) for lvl in LEVELS if lvl.never_skip}
-    CORE_TITLES = {key: title for key, title, _ in CORE_QUESTIONS}
-except ImportError:  # pragma: no cover
-    REQUIRED_KEYS = {
-        "1": [
-            "data_when",
-            "fast_vs_async",
-            "offline_sync",
-            "realtime_vs_polling",
-            "external_services",
-        ],
-        "2": ["auth_separate", "realtime_vs_batch", "external_isolated", "updated_together"],
-        "3": ["responsibilities"],
-        "4": ["source_of_truth", "sync", "partial_failure", "concurrent_updates"],
-        "5": ["problems_revealed"],
-        "6": [],
-    }
-    NEVER_SKIP = {"1", "4"}
-    CORE_TITLES = {
-        "data_integrity": "Data integrity",
-        "performance": "Performance under load",
-        "failure_isolation": "Failure isolation",
-        "security": "Security boundaries",
-    }
+REQUIRED_KEYS = {str(lvl.number): lvl.required_keys for lvl in LEVELS}
+NEVER_SKIP = {str(lvl.number) for lvl in LEVELS if lvl.never_skip}
+CORE_TITLES = {key: title for key, title, _ in CORE_QUESTIONS}
 
 FAILURE_HANDLING_SLUGS = ("circuit-breaker", "retry-backoff", "graceful-degradation")
 FAILURE_WORDS = re.compile(r"time ?outs?|timed out|fallback|retr(y|ies)|circuit", re.IGNORECASE)

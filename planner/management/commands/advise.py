@@ -12,17 +12,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from planner import registry
 from planner.advisor import advise
+from planner.document import validate_document
 
-LIST_KEYS = [
-    "journey_steps",
-    "boundaries",
-    "operations",
-    "entities",
-    "relationships",
-    "decisions",
-    "techniques",
-]
+LIST_KEYS = [kind.list_key for kind in registry.ROW_KIND_LIST]
 DICT_KEYS = ["context", "levels"]
 
 
@@ -53,10 +47,6 @@ def validation_errors(document: Any) -> list[str]:
     errors = structural_errors(document)
     if errors:
         return errors
-    try:
-        from planner.document import validate_document
-    except ImportError:  # pragma: no cover - the documents module ships with the app
-        return []
     try:
         return [f"{path}: {message}" for path, message in validate_document(document)]
     except DatabaseError:

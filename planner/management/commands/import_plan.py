@@ -4,7 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Team
-from planner.document import PlanDocumentError, plan_import
+from planner.document import PlanDocumentError
+from planner.importing import plan_import
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from planner.catalogue_data import load_catalogue
+from planner.catalogue import load_catalogue
 
 
 class Command(BaseCommand):

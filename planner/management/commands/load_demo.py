@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from planner.catalogue import load_catalogue
 from planner.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_load
 
 
@@ -7,8 +8,6 @@ class Command(BaseCommand):
     help = "Load the catalogue, the demo user and the demo plan (safe to run again)."
 
     def handle(self, *args, **options) -> None:
-        from planner.catalogue_data import load_catalogue
-
         load_catalogue()
         result = demo_load()
         plan = "created" if result.created_project else "already there"
