@@ -13,43 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner import levels as method
+from planner import registry
 from planner.advisor import advise
 from planner.diagrams import boundary_diagram, entity_diagram
 from planner.document import document_hash
-from planner.models import (
-    BoundaryReason,
-    CatalogueEntry,
-    ClientKind,
-    CoreQuestionKey,
-    Entity,
-    LevelStatus,
-    Need,
-    Operation,
-    Platform,
-    Relationship,
-    ScaleBand,
-    Sensitivity,
-    Stage,
-    TeamSize,
-    Timing,
-    Updates,
-)
+from planner.models import CatalogueEntry
 from planner.registry import STEP_TITLES
-
-CONTEXT_LABELS: list[tuple[str, str, dict[str, str]]] = [
-    ("product", "Product", {}),
-    ("scale", "User scale", dict(ScaleBand.choices)),
-    ("team_size", "Team size", dict(TeamSize.choices)),
-    ("languages", "Languages", {}),
-    ("platform", "Framework or platform", dict(Platform.choices)),
-    ("clients", "Clients", dict(ClientKind.choices)),
-    ("realtime", "Real-time needs", dict(Need.choices)),
-    ("offline", "Offline needs", dict(Need.choices)),
-    ("ai", "AI / LLM integration", dict(Need.choices)),
-    ("external_services", "External services", {}),
-    ("sensitivity", "Data sensitivity", dict(Sensitivity.choices)),
-    ("stage", "Stage", dict(Stage.choices)),
-]
 
 SEVERITIES: list[tuple[str, str]] = [
     ("high", "High"),
@@ -67,17 +36,6 @@ FINDING_KINDS = {
 }
 
 DECISION_STATUS = {"adopt": "Adopted", "reject": "Rejected", "defer": "Deferred"}
-TECHNIQUE_STATUS = {
-    "planned": "Planned",
-    "in_place": "Already in place",
-    "not_needed": "Not needed",
-}
-REVEALED_BY_KIND = {
-    "journey_step": "journey step",
-    "operation": "operation",
-    "entity": "entity",
-    "relationship": "relationship",
-}
 
 
 CHUNK_ROWS = 25
@@ -203,125 +161,50 @@ def findings_view(findings: list) -> dict[str, Any]:
 
 def _context_view(document: dict) -> list[tuple[str, str]]:
     context = document.get("context") or {}
+    return [(f.heading, _cell(f, context.get(f.name))) for f in registry.CONTEXT_FIELDS]
+
+
+def _cell(spec: registry.Field, value: Any, names: dict[str, str] | None = None) -> str:
+    """One value of a table as a reader reads it: labels for codes, names for slugs."""
+    if spec.type == "flag":
+        return "Yes" if value else "No"
+    if spec.type == "ref" and spec.ref in ("pattern", "technique"):
+        return (names or {}).get(value or "", pretty_slug(value or ""))
+    if spec.type == "ref" and not spec.required:
+        return _text(value) or "—"
+    return spec.display(value) if spec.choices is not None else _text(value)
+
+
+WIDTHS = {"text": "w-wide", "line": "w-mid", "choice": "w-narrow", "flag": "w-narrow"}
+
+
+def _kind_table(kind: registry.RowKind, document: dict, names: dict[str, str]) -> Table:
+    """A list answer as a table: one column per field of the registry, the name first."""
+    fields = list(kind.fields)
+    columns, widths = [], []
+    if kind.key == "relationship":  # one column names both ends
+        fields = [f for f in fields if f.name not in ("source", "target")]
+        columns, widths = ["Relationship"], ["w-name"]
+    for spec in fields:
+        first = not columns
+        columns.append(kind.noun.capitalize() if spec.name == "name" else spec.heading)
+        widths.append("w-name" if first else WIDTHS.get(spec.type, "w-mid"))
     rows = []
-    for key, label, choices in CONTEXT_LABELS:
-        value = context.get(key)
-        if isinstance(value, list):
-            shown = ", ".join(_label(choices, v) for v in value)
-        elif choices:
-            shown = _label(choices, value)
-        else:
-            shown = _text(value)
-        rows.append((label, shown))
-    return rows
+    for row in document.get(kind.list_key) or []:
+        cells = [_cell(f, row.get(f.doc_key), names) for f in fields]
+        if kind.key == "relationship":
+            cells.insert(0, f"{_text(row.get('source'))} → {_text(row.get('target'))}")
+        rows.append(cells)
+    return Table(kind.plural, columns, rows, widths=widths)
 
 
 def _level_tables(number: int, document: dict, names: dict[str, str]) -> list[Table]:
-    categories, latencies = dict(Operation.Category.choices), dict(Operation.Latency.choices)
-    if number == 1:
-        return [
-            Table(
-                "Journey steps",
-                ["Step", "Data the frontend needs", "Timing", "Offline", "Updates", "External"],
-                [
-                    [
-                        _text(s.get("name")),
-                        _text(s.get("data_needed")),
-                        _label(dict(Timing.choices), s.get("timing")),
-                        "Yes" if s.get("offline") else "No",
-                        _label(dict(Updates.choices), s.get("updates")),
-                        _text(s.get("external_services")),
-                    ]
-                    for s in document.get("journey_steps") or []
-                ],
-                widths=["w-name", "w-wide", "w-narrow", "w-narrow", "w-narrow", "w-mid"],
-            )
-        ]
-    if number == 2:
-        return [
-            Table(
-                "Boundaries",
-                ["Boundary", "Responsibility", "Reason"],
-                [
-                    [
-                        _text(b.get("name")),
-                        _text(b.get("responsibility")),
-                        _label(dict(BoundaryReason.choices), b.get("reason")),
-                    ]
-                    for b in document.get("boundaries") or []
-                ],
-                widths=["w-name", "w-wide", "w-mid"],
-            )
-        ]
-    if number == 3:
-        return [
-            Table(
-                "Operations",
-                ["Operation", "Category", "Boundary", "Trigger", "Latency", "Entities"],
-                [
-                    [
-                        _text(o.get("name")),
-                        _label(categories, o.get("category")),
-                        _text(o.get("boundary")) or "—",
-                        _text(o.get("trigger")),
-                        _label(latencies, o.get("latency")),
-                        _text(o.get("entities") or []),
-                    ]
-                    for o in document.get("operations") or []
-                ],
-                widths=["w-name", "w-mid", "w-mid", "w-wide", "w-narrow", "w-mid"],
-            )
-        ]
-    if number == 4:
-        return [
-            Table(
-                "Entities",
-                ["Entity", "Description", "Source of truth", "Boundary", "Concurrency", "Copies"],
-                [
-                    [
-                        _text(e.get("name")),
-                        _text(e.get("description")),
-                        _text(e.get("source_of_truth")),
-                        _text(e.get("boundary")) or "—",
-                        _label(dict(Entity.Concurrency.choices), e.get("concurrency")),
-                        _text(e.get("denormalized")),
-                    ]
-                    for e in document.get("entities") or []
-                ],
-                widths=["w-name", "w-wide", "w-mid", "w-narrow", "w-narrow", "w-mid"],
-            ),
-            Table(
-                "Relationships",
-                ["Relationship", "Cardinality", "How they stay in sync", "When an update fails"],
-                [
-                    [
-                        f"{_text(r.get('source'))} → {_text(r.get('target'))}",
-                        _label(dict(Relationship.Cardinality.choices), r.get("cardinality")),
-                        _text(r.get("sync")),
-                        _text(r.get("failure")),
-                    ]
-                    for r in document.get("relationships") or []
-                ],
-                widths=["w-name", "w-narrow", "w-wide", "w-wide"],
-            ),
-        ]
-    if number == 6:
-        return [
-            Table(
-                "Techniques",
-                ["Technique", "Status", "Notes"],
-                [
-                    [
-                        names.get(t.get("technique", ""), pretty_slug(t.get("technique", ""))),
-                        TECHNIQUE_STATUS.get(t.get("status", ""), _text(t.get("status"))),
-                        _text(t.get("notes")),
-                    ]
-                    for t in document.get("techniques") or []
-                ],
-                widths=["w-name", "w-mid", "w-wide"],
-            )
-        ]
-    return []
+    """The level's lists as tables (decisions are shown as cards, apart)."""
+    return [
+        _kind_table(kind, document, names)
+        for kind in registry.level_kinds(number)
+        if kind.key != "decision"
+    ]
 
 
 def _decisions(document: dict, names: dict[str, str]) -> list[dict[str, str]]:
@@ -336,14 +219,18 @@ def _decisions(document: dict, names: dict[str, str]) -> list[dict[str, str]]:
                 "problem": _text(d.get("problem")),
                 "rationale": _text(d.get("rationale")),
                 "revealed_by": (
-                    f"{REVEALED_BY_KIND.get(revealed.get('kind', ''), revealed.get('kind', ''))} "
-                    f"“{revealed.get('name', '')}”"
+                    f"{_noun(revealed.get('kind', ''))} “{revealed.get('name', '')}”"
                     if revealed
                     else ""
                 ),
             }
         )
     return decisions
+
+
+def _noun(kind: str) -> str:
+    spec = registry.ROW_KINDS.get(kind)
+    return spec.noun if spec else kind
 
 
 def plan_view(document: dict, *, findings: list | None = None, diagrams: bool = True) -> dict:
@@ -354,13 +241,13 @@ def plan_view(document: dict, *, findings: list | None = None, diagrams: bool = 
     for lvl in method.LEVELS:
         stored = stored_levels.get(str(lvl.number)) or {}
         answers = stored.get("answers") or {}
-        status = stored.get("status") or LevelStatus.NOT_STARTED
+        status = stored.get("status") or registry.LevelStatus.NOT_STARTED
         view = LevelView(
             number=lvl.number,
             anchor=f"level-{lvl.number}",
             title=lvl.title,
             intro=lvl.intro,
-            status=_label(dict(LevelStatus.choices), status),
+            status=_label(dict(registry.LevelStatus.choices), status),
             status_code=status,
             skip_reason=_text(stored.get("skip_reason")),
             answers=[(q.label, _text(answers.get(q.key))) for q in lvl.questions],
@@ -381,7 +268,7 @@ def plan_view(document: dict, *, findings: list | None = None, diagrams: bool = 
         core.append(
             {
                 "key": key,
-                "title": title or _label(dict(CoreQuestionKey.choices), key),
+                "title": title or _label(dict(registry.CoreQuestionKey.choices), key),
                 "question": question,
                 "answer": _text(answer.get("answer")),
                 "levels": ", ".join(f"Level {n}" for n in answer.get("levels") or []),

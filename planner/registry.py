@@ -200,6 +200,11 @@ class Field:
     required: bool = False  # the form refuses it empty
     ref: str | None = None  # for "ref"/"refs": the row kind referred to
     doc: str | None = None  # its key in the plan document, when not `name`
+    short: str = ""  # a shorter heading for tables, when the label is a question
+
+    @property
+    def heading(self) -> str:
+        return self.short or self.label
 
     @property
     def doc_key(self) -> str:
@@ -215,9 +220,8 @@ class Field:
             return ""
         if self.choices is not None:
             labels = dict(self.choices.choices)
-            if isinstance(value, list):
-                return ", ".join(str(labels.get(v, v)) for v in value)
-            return str(labels.get(value, value))
+            values = value if isinstance(value, list) else [value]
+            return ", ".join(str(labels.get(v, v) if isinstance(v, str) else v) for v in values)
         if self.type == "flag":
             return "Yes"
         if isinstance(value, list):
@@ -245,6 +249,7 @@ CONTEXT_FIELDS: list[Field] = [
         "What is the product?",
         Limit.LONG_TEXT,
         help="One or two sentences: what the product does and for whom.",
+        short="Product",
     ),
     choice(
         "scale",
@@ -256,7 +261,11 @@ CONTEXT_FIELDS: list[Field] = [
     choice("stage", "Stage", Stage, help="Where the product is today."),
     line("languages", "Languages", help="Comma-separated, e.g. TypeScript, Python."),
     choice(
-        "platform", "Platform", Platform, help="The framework or backend platform you build on."
+        "platform",
+        "Platform",
+        Platform,
+        help="The framework or backend platform you build on.",
+        short="Framework or platform",
     ),
     Field(
         "clients",
@@ -265,8 +274,20 @@ CONTEXT_FIELDS: list[Field] = [
         choices=ClientKind,
         help="Every kind of client that calls the backend.",
     ),
-    choice("realtime", "Realtime", Need, help="Do users need to see changes as they happen?"),
-    choice("offline", "Offline", Need, help="Must the app work without a connection?"),
+    choice(
+        "realtime",
+        "Realtime",
+        Need,
+        help="Do users need to see changes as they happen?",
+        short="Real-time needs",
+    ),
+    choice(
+        "offline",
+        "Offline",
+        Need,
+        help="Must the app work without a connection?",
+        short="Offline needs",
+    ),
     choice(
         "ai",
         "AI / LLM integration",
@@ -342,15 +363,21 @@ ROW_KIND_LIST: list[RowKind] = [
         "journey_steps",
         [
             name_field("A step of the user's journey, e.g. “Open a conversation”.", "Journey step"),
-            text("data_needed", "Data the frontend needs, and when", Limit.LONG_TEXT),
+            text(
+                "data_needed",
+                "Data the frontend needs, and when",
+                Limit.LONG_TEXT,
+                short="Data the frontend needs",
+            ),
             choice("timing", "Timing", Timing, required=True),
             choice("updates", "Updates", Updates, required=True),
-            Field("offline", "Works offline, syncs later", "flag"),
+            Field("offline", "Works offline, syncs later", "flag", short="Offline"),
             line(
                 "external_services",
                 "External services",
                 Limit.SERVICES,
                 help="Services this step touches, comma-separated.",
+                short="External",
             ),
         ],
     ),
@@ -367,6 +394,7 @@ ROW_KIND_LIST: list[RowKind] = [
                 "reason",
                 "Operational reason for the boundary",
                 BoundaryReason,
+                short="Reason",
                 help="Why this is separate: failure isolation, performance, scaling, "
                 "security or an external system. “Code organisation only” is a red flag.",
             ),
@@ -421,6 +449,7 @@ ROW_KIND_LIST: list[RowKind] = [
             text(
                 "denormalized",
                 "Denormalised copies",
+                short="Copies",
                 help="Copies kept elsewhere for speed, and who updates them.",
             ),
         ],
@@ -436,7 +465,7 @@ ROW_KIND_LIST: list[RowKind] = [
             Field("target", "To entity", "ref", ref="entity", required=True),
             choice("cardinality", "Cardinality", Cardinality, required=True),
             text("sync", "How they stay in sync"),
-            text("failure", "When an update fails partway"),
+            text("failure", "When an update fails partway", short="When an update fails"),
         ],
         unique=("source", "target"),
     ),
