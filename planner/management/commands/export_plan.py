@@ -4,7 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from planner.document import plan_document
+from planner.markdown import plan_markdown
 from planner.models import Project
+from planner.pdf import render_pdf
 
 
 class Command(BaseCommand):
@@ -24,13 +26,9 @@ class Command(BaseCommand):
         if fmt == "pdf":
             if not output:
                 raise CommandError("A PDF needs a file: pass -o FILE.", returncode=2)
-            from planner.pdf import render_pdf
-
             Path(output).write_bytes(render_pdf(document))
             return
         if fmt == "md":
-            from planner.markdown import plan_markdown
-
             text = plan_markdown(document)
         else:
             text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
