@@ -14,6 +14,7 @@ from accounts.teams import current_team
 from planner import forms as plan_forms
 from planner import services
 from planner.access import ROLE_MESSAGES, project_view
+from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, STEP_TITLES, STEPS, level
 from planner.models import Context, CoreQuestion, CoreQuestionKey, Project, TechniqueChoice
 from planner.rows import ROW_KINDS, RowKind, field_text
@@ -697,6 +698,10 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
 
 @project_view()
 def findings(request: HttpRequest, project: Project) -> HttpResponse:
+    return render(request, "planner/findings.html", findings_context(request, project))
+
+
+def findings_context(request: HttpRequest, project: Project, dismiss_form=None) -> dict:
     all_findings = services.plan_findings(project)
     anchors = evidence_anchors(project)
 
@@ -715,39 +720,59 @@ def findings(request: HttpRequest, project: Project) -> HttpResponse:
         (severity, [linked(f) for f in all_findings if f.severity == severity and not f.dismissed])
         for severity in services.SEVERITIES
     ]
-    return render(
-        request,
-        "planner/findings.html",
-        {
-            "project": project,
-            "groups": [(s, items) for s, items in groups if items],
-            "dismissed": [linked(f) for f in all_findings if f.dismissed],
-            "totals": services.finding_totals(all_findings),
-            "step_titles": STEP_TITLES,
-            "can_edit": request.membership.allows(Role.EDITOR),
-        },
-    )
+    return {
+        "project": project,
+        "groups": [(s, items) for s, items in groups if items],
+        "dismissed": [linked(f) for f in all_findings if f.dismissed],
+        "totals": services.finding_totals(all_findings),
+        "step_titles": STEP_TITLES,
+        "can_edit": request.membership.allows(Role.EDITOR),
+        **dismiss_errors(dismiss_form),
+    }
+
+
+def dismiss_errors(form: DismissForm | None) -> dict:
+    """A refused dismissal: a wrong key is said at the top of the page (the key is a
+    hidden input), a wrong reason at the reason field of that finding."""
+    if form is None or not form.errors:
+        return {}
+    if "key" in form.errors:
+        return {"key_error": form.errors["key"][0]}
+    reason = form.data.get("reason", "")
+    return {
+        "reason_error": {
+            "key": form.cleaned_data["key"],
+            "message": form.errors["reason"][0],
+            "value": reason if reason.isprintable() else "",
+        }
+    }
 
 
 @project_view(Role.EDITOR)
 @require_POST
 def finding_dismiss(request: HttpRequest, project: Project) -> HttpResponse:
-    key = request.POST.get("key", "")[:300]
-    reason = request.POST.get("reason", "").strip()[:1000]
-    if request.POST.get("restore"):
+    form = DismissForm(
+        request.POST,
+        finding_keys={f.key for f in services.plan_findings(project)},
+        dismissed_keys=set(project.dismissals.values_list("finding_key", flat=True)),
+    )
+    if not form.is_valid():
+        ctx = findings_context(request, project, dismiss_form=form)
+        return render(request, "planner/findings.html", ctx, status=INVALID)
+    key = form.cleaned_data["key"]
+    if form.cleaned_data["restore"]:
         project.dismissals.filter(finding_key=key).delete()
         messages.success(request, "Finding restored.")
-    elif not key or not reason:
-        messages.error(request, "Say why you dismiss this finding.")
     else:
         project.dismissals.update_or_create(
-            finding_key=key, defaults={"reason": reason, "dismissed_by": request.user}
+            finding_key=key,
+            defaults={"reason": form.cleaned_data["reason"], "dismissed_by": request.user},
         )
         services.activity_record(
             project=project, user=request.user, summary=f"dismissed finding {key}"
         )
         messages.success(request, "Finding dismissed. It stays listed under “Dismissed”.")
     back = request.POST.get("next", "")
-    if back.startswith(f"/projects/{project.pk}/"):
+    if back.startswith(f"/projects/{project.pk}/") and back.isprintable():
         return redirect(back)
     return redirect("findings", project.pk)

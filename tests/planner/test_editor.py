@@ -479,3 +479,32 @@ def test_a_name_taken_between_validation_and_save_is_a_field_error_not_a_500(
     assert response.status_code == 422
     assert "same name a moment ago" in response.content.decode()
     assert Boundary.objects.filter(project=project).count() == 1
+
+
+NUL = "before\x00after"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "args", "data"),
+    [
+        ("context_save", [], context_data(1, product=NUL)),
+        ("answer_save", [1, "data_when"], {"data_when-value": NUL, "data_when-version": 1}),
+        (
+            "answer_save",
+            [1, "data_when"],
+            {"data_when-value": "x", "data_when-original": NUL, "data_when-version": 1},
+        ),
+        ("level_status", [2], {"action": "skip", "skip_reason": NUL, "version": 1}),
+        ("level_status", [2], {"action": NUL, "version": 1}),
+        ("row_add", ["boundary"], {"add-boundary-name": NUL}),
+        ("row_add", ["boundary"], {"add-boundary-name": "B", "add-boundary-reason": NUL}),
+        ("core_save", ["security"], {"security-answer": NUL, "security-version": 1}),
+        ("core_save", ["security"], {"security-levels": [NUL], "security-version": 1}),
+    ],
+)
+def test_a_nul_character_in_any_editor_input_is_refused_not_a_500(
+    project, editor_client, url_name, args, data
+):
+    editor_client.get(step_url(project, "context"))
+    response = editor_client.post(reverse(url_name, args=[project.pk, *args]), data, **HTMX)
+    assert response.status_code == 422
