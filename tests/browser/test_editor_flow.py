@@ -307,8 +307,9 @@ def test_two_editors_save_the_same_row_and_nothing_is_lost(
                 p.locator(f"#boundary-{row.pk}").get_by_role("link", name="Edit").click()
             expect(p.locator(responsibility)).to_be_visible()
 
-        # Alice saves first.
+        # Alice saves first; she also renames the boundary.
         page.fill(responsibility, "Conversations and messages")
+        page.fill(f"#id_boundary-{row.pk}-name", "Chat core")
         htmx_post(
             page,
             edit_path,
@@ -318,7 +319,8 @@ def test_two_editors_save_the_same_row_and_nothing_is_lost(
             "Conversations and messages"
         )
 
-        # Bob's save is made from the old version: refused, with Alice's words shown.
+        # Bob's save is made from the old version and changes the same field: refused,
+        # with Alice's words shown for that field only.
         other.fill(responsibility, "Messages only; billing moves out")
         htmx_post(
             other,
@@ -329,12 +331,13 @@ def test_two_editors_save_the_same_row_and_nothing_is_lost(
         alert = other.locator(f"form#boundary-{row.pk} [role=alert]")
         expect(alert).to_contain_text("Someone else saved this")
         expect(alert).to_contain_text("Conversations and messages")
+        expect(alert).not_to_contain_text("Chat core")
         expect(other.locator(responsibility)).to_have_value("Messages only; billing moves out")
         row.refresh_from_db()
         assert row.responsibility == "Conversations and messages" and row.version == 2
         axe_check(other)
 
-        # Saving again applies Bob's words deliberately.
+        # Saving again applies Bob's words deliberately and keeps Alice's new name.
         htmx_post(
             other,
             edit_path,
@@ -345,7 +348,7 @@ def test_two_editors_save_the_same_row_and_nothing_is_lost(
         )
         row.refresh_from_db()
         assert row.responsibility == "Messages only; billing moves out" and row.version == 3
-        assert row.name == "Core" and row.reason == "core"
+        assert row.name == "Chat core" and row.reason == "core"
     finally:
         other_context.close()
     assert csp_errors == []
