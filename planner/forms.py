@@ -17,6 +17,7 @@ from planner.models import (
     Relationship,
     TechniqueChoice,
 )
+from planner.wording import with_article
 
 VERSION_WIDGET = forms.HiddenInput
 
@@ -118,7 +119,7 @@ class VersionedForm(forms.ModelForm):
         duplicates = model.objects.filter(project=self.project, name__iexact=name)
         if duplicates.exclude(pk=self.instance.pk).exists():
             raise ValidationError(
-                f"This plan already has a {model._meta.verbose_name} named “{name}”."
+                f"This plan already has {with_article(model._meta.verbose_name)} named “{name}”."
             )
         return name
 
@@ -393,8 +394,8 @@ class StatusForm(forms.Form):
         if cleaned.get("action") == "skip":
             if self.level.never_skip:
                 raise ValidationError(
-                    f"Level {self.level.number} can never be skipped: the guide calls it the "
-                    "one that everything else depends on."
+                    f"Level {self.level.number} can never be skipped: "
+                    f"{self.level.never_skip_reason}."
                 )
             if not cleaned.get("skip_reason", "").strip():
                 self.add_error("skip_reason", "Say why this level is skipped.")

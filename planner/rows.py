@@ -6,6 +6,7 @@ from django import forms
 
 from planner import forms as plan_forms
 from planner.models import Boundary, Decision, Entity, JourneyStep, Operation, Relationship
+from planner.wording import with_article
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,10 @@ class RowKind:
     level: int
     noun: str
     plural: str
+
+    @property
+    def a_noun(self) -> str:
+        return with_article(self.noun)
 
     def details(self, row) -> list[tuple[str, str]]:
         """(label, text) pairs shown on the row's card; empty values are skipped."""

@@ -178,9 +178,41 @@ def test_level_one_can_never_be_skipped(project, editor_client):
     assert LevelAnswer.objects.get(project=project, level=1).status == "not_started"
 
 
-def test_level_four_can_never_be_skipped(project, editor_client):
+def test_level_four_can_never_be_skipped_and_says_why_in_its_own_words(project, editor_client):
     editor_client.get(step_url(project, "4"))
-    assert status(editor_client, project, 4, "skip", "simple").status_code == 422
+    response = status(editor_client, project, 4, "skip", "simple")
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Level 4 can never be skipped" in html and "consistency problems" in html
+    assert "everything else depends on" not in html  # that is Level 1's reason
+
+
+def test_messages_use_an_before_a_vowel(project, editor_client):
+    from planner.wording import with_article
+
+    assert [with_article(n) for n in ["operation", "entity", "boundary", "user", "hour"]] == [
+        "an operation",
+        "an entity",
+        "a boundary",
+        "a user",
+        "an hour",
+    ]
+    Entity.objects.create(project=project, name="Message")
+    response = add_row(editor_client, project, "entity", name="message")
+    assert "already has an entity named" in response.content.decode()
+    html = editor_client.get(step_url(project, "3")).content.decode()
+    assert "add an operation" in html and "a operation" not in html
+
+
+def test_deleting_a_row_updates_its_section_count_out_of_band(project, editor_client):
+    rows = [Boundary.objects.create(project=project, name=n) for n in ("Core", "Billing")]
+    url = reverse("row_delete", args=[project.pk, "boundary", rows[0].pk])
+    response = editor_client.post(url, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="rows-boundary"' in html and 'hx-swap-oob="true"' in html
+    assert '<span class="badge text-bg-light border">1</span>' in html
+    assert "Billing" in html and f'id="boundary-{rows[0].pk}"' not in html
 
 
 def test_skipping_level_two_needs_a_reason(project, editor_client):
