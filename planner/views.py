@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap
 
 from accounts.models import Role
 from accounts.teams import current_team
@@ -576,7 +577,13 @@ def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> Ht
     if not request.htmx:
         messages.success(request, f"Deleted {kind.noun} “{row}”.")
     plan = load_plan(project, str(kind.level))
-    return respond(request, plan, str(kind.level), None, changed=kind)
+    # The whole list comes back out of band (its count, "show all", the empty note), so
+    # the card the request targeted goes with it and nothing else is swapped in.
+    section = {**row_section(plan, kind), "oob": True}
+    response = respond(
+        request, plan, str(kind.level), "rows", ctx={"section": section}, changed=kind
+    )
+    return reswap(response, "none") if request.htmx else response
 
 
 # --- Level 6 checklist and the core questions ---------------------------------------------

@@ -352,3 +352,36 @@ def test_two_editors_save_the_same_row_and_nothing_is_lost(
     finally:
         other_context.close()
     assert csp_errors == []
+
+
+# --- Deleting a row -----------------------------------------------------------------------
+
+
+def test_deleting_a_row_updates_the_section_count_in_place(page, live_server, log_in, csp_errors):
+    alice = make_user("alice@example.com", name="Alice")
+    project = make_project(make_team("Acme", owner=alice), name="Chat backend", created_by=alice)
+    core, billing = (Boundary.objects.create(project=project, name=n) for n in ("Core", "Billing"))
+    log_in(alice)
+    step(page, live_server, project, "2")
+    badge = page.locator("#rows-title-boundary .badge")
+    expect(badge).to_have_text("2")
+    page.once("dialog", lambda dialog: dialog.accept())
+    htmx_post(
+        page,
+        reverse("row_delete", args=[project.pk, "boundary", core.pk]),
+        lambda: page.locator(f"#boundary-{core.pk}").get_by_role("button", name="Delete").click(),
+    )
+    expect(badge).to_have_text("1")
+    expect(page.locator(f"#boundary-{core.pk}")).to_have_count(0)
+    expect(page.locator(f"#boundary-{billing.pk}")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    htmx_post(
+        page,
+        reverse("row_delete", args=[project.pk, "boundary", billing.pk]),
+        lambda: (
+            page.locator(f"#boundary-{billing.pk}").get_by_role("button", name="Delete").click()
+        ),
+    )
+    expect(badge).to_have_text("0")
+    expect(page.locator("#rows-boundary")).to_contain_text("No boundaries yet.")
+    assert csp_errors == []
