@@ -385,3 +385,27 @@ def test_deleting_a_row_updates_the_section_count_in_place(page, live_server, lo
     expect(badge).to_have_text("0")
     expect(page.locator("#rows-boundary")).to_contain_text("No boundaries yet.")
     assert csp_errors == []
+
+
+# --- Long names -----------------------------------------------------------------------------
+
+LONG_NAME = "Payment" * 17 + "X"  # 120 characters, no break opportunity
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_long_unbroken_name_wraps_instead_of_widening_the_page(page, live_server, log_in, width):
+    alice = make_user("alice@example.com", name="Alice")
+    project = make_project(make_team("Acme", owner=alice), name=LONG_NAME, created_by=alice)
+    Boundary.objects.create(project=project, name=LONG_NAME, responsibility=LONG_NAME)
+    Entity.objects.create(project=project, name=LONG_NAME)  # no source of truth: a finding
+    log_in(alice)
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in [
+        reverse("workspace_step", args=[project.pk, "2"]),
+        reverse("workspace_step", args=[project.pk, "4"]),
+        reverse("findings", args=[project.pk]),
+        reverse("dashboard"),
+    ]:
+        goto(page, live_server.url + path)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{path} is {scroll_width} px wide at {width} px"
