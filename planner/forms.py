@@ -282,6 +282,8 @@ class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
         "entity": Entity,
         "relationship": Relationship,
     }
+    # Set on the instance by clean_revealed_by, so a save must write them too.
+    instance_fields = list(SOURCES)
 
     def __init__(self, *args, sources=None, **kwargs):
         super().__init__(*args, **kwargs)

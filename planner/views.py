@@ -277,6 +277,7 @@ def save_form(form) -> bool:
     """
     instance = form.instance
     fields = [n for n in form.Meta.fields if not instance._meta.get_field(n).many_to_many]
+    fields += getattr(form, "instance_fields", [])
     try:
         with transaction.atomic():
             if instance.pk is None:

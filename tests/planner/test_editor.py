@@ -705,3 +705,18 @@ def test_core_question_changes_merge_and_the_same_field_conflicts(
     assert editor_client.post(url, again, **HTMX).status_code == 200
     question = CoreQuestion.objects.get(project=project, key="security")
     assert (question.answer, question.levels) == ("C's answer", [6])
+
+
+def test_editing_what_revealed_a_decision_is_saved(project, editor_client, catalogue):
+    from planner.models import CatalogueEntry, Decision
+
+    op = Operation.objects.create(project=project, name="send", category="immediate")
+    pattern = CatalogueEntry.objects.get(slug="background-jobs", team=None)
+    decision = Decision.objects.create(project=project, entry=pattern)
+    url = reverse("row_edit", args=[project.pk, "decision", decision.pk])
+    form_id = f"decision-{decision.pk}"
+    loaded = opened(editor_client, url, form_id, **HTMX)
+    data = submit(loaded, prefix=form_id, revealed_by=f"operation:{op.pk}")
+    assert editor_client.post(url, data, **HTMX).status_code == 200
+    decision.refresh_from_db()
+    assert decision.operation == op
