@@ -1,6 +1,5 @@
 """The import form: which team, which file, and everything wrong with the file, by path."""
 
-import json
 from typing import Any
 
 from django import forms
@@ -9,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Role, Team
 from planner.document import validate_document
+from planner.document_json import DocumentParseError, document_parse
 
 MAX_LISTED_ERRORS = 50
 
@@ -48,17 +48,10 @@ class PlanImportForm(forms.Form):
         # The size is known from the upload itself: refuse before reading a byte.
         if upload.size > settings.PLAN_IMPORT_MAX_BYTES:
             raise forms.ValidationError(too_large_message())
-        raw = upload.read()
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise forms.ValidationError("The file is not UTF-8 text.") from error
-        try:
-            self.parsed = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(
-                f"This is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
-            ) from error
+            self.parsed = document_parse(upload.read())
+        except DocumentParseError as error:
+            raise forms.ValidationError(str(error)) from error
         return upload
 
     def clean(self) -> dict:

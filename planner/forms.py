@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
 
 from planner import registry
 from planner.levels import LEVELS, Level
@@ -56,10 +57,18 @@ def follow_registry(form: forms.BaseForm, specs: dict[str, registry.Field]) -> N
 
 
 class VersionedForm(forms.ModelForm):
-    """A form for a row that carries the version it was loaded at."""
+    """A form for a row that carries the version it was loaded at, and each field's value
+    as it was loaded (hidden `initial-…` inputs: `{{ form.originals }}`), so a save from
+    an older version merges field by field (`versioning.stale_merge`).
+
+    Django's own `show_hidden_initial` is not used: crispy's checkbox lists leave its
+    hidden inputs out, which made every list look changed."""
 
     version = forms.IntegerField(widget=VERSION_WIDGET, required=False)
     specs: dict[str, registry.Field] = {}
+    conflict: list[tuple[str, str]] | None = None  # set on a refused stale save
+    # A new row has nothing to merge with, except a checklist line two people can create.
+    merges_when_new = False
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,11 +76,56 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         follow_registry(self, self.specs)
+        merges = self.instance.pk is not None or self.merges_when_new
+        self.merged_fields = [name for name in self.fields if name != "version"] if merges else []
+        if self.is_bound and self.originals_sent():
+            self._keep_empty_originals()
         if "name" in self.fields:
             self.fields["name"].error_messages["required"] = "A name is required."
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.setdefault("rows", 2)
+
+    def originals_sent(self) -> bool:
+        prefix = self.add_initial_prefix("")
+        return any(key.startswith(prefix) for key in self.data)
+
+    def original(self, name: str):
+        """The raw value of field `name` as the person loaded it."""
+        widget = self.fields[name].hidden_widget()
+        return widget.value_from_datadict(self.data, self.files, self.add_initial_prefix(name))
+
+    def changed_from_original(self, name: str) -> bool:
+        """Whether the person changed field `name` (as `changed_data` does with
+        `show_hidden_initial`)."""
+        field = self.fields[name]
+        try:
+            original = field.to_python(self.original(name))
+        except ValidationError:
+            return True
+        return field.has_changed(original, self[name].data)
+
+    def originals(self) -> str:
+        """The hidden inputs with each merged field's value as loaded (a bound form
+        passes on the ones it was posted)."""
+        return format_html_join(
+            "", "{}", ((self[name].as_hidden(only_initial=True),) for name in self.merged_fields)
+        )
+
+    def _keep_empty_originals(self) -> None:
+        """A list that was empty when loaded posts no `initial-…` value at all; say so
+        explicitly, or re-rendering this form would take the person's choices as the
+        originals."""
+        missing = [
+            self.add_initial_prefix(name)
+            for name in self.merged_fields
+            if issubclass(self.fields[name].hidden_widget, forms.MultipleHiddenInput)
+            and self.add_initial_prefix(name) not in self.data
+        ]
+        if missing:
+            self.data = self.data.copy()
+            for key in missing:
+                self.data.setlist(key, [])
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -82,7 +136,7 @@ class VersionedForm(forms.ModelForm):
         if duplicates.exclude(pk=self.instance.pk).exists():
             noun = model._meta.verbose_name
             raise ValidationError(
-                f"This plan already has {registry.article(noun)} {noun} named “{name}”."
+                f"This plan already has {registry.with_article(noun)} named “{name}”."
             )
         return name
 
@@ -209,6 +263,8 @@ class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
         fields = kind_form_meta("decision")
 
     SOURCES = registry.REVEALED_BY_KINDS
+    # Set on the instance by clean_revealed_by, so a save must write them too.
+    instance_fields = list(SOURCES)
 
     def __init__(self, *args, sources=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,6 +305,8 @@ def decision_sources(rows: dict) -> list[tuple[str, list[tuple[str, str]]]]:
 
 class TechniqueForm(VersionedForm):
     """One line of the Level 6 checklist. Leaving the status undecided removes the line."""
+
+    merges_when_new = True
 
     status = forms.ChoiceField(
         choices=[("", "Undecided")] + TechniqueChoice.Status.choices,
@@ -322,8 +380,8 @@ class StatusForm(forms.Form):
         if cleaned.get("action") == "skip":
             if self.level.never_skip:
                 raise ValidationError(
-                    f"Level {self.level.number} can never be skipped: the guide calls it the "
-                    "one that everything else depends on."
+                    f"Level {self.level.number} can never be skipped: "
+                    f"{self.level.never_skip_reason}."
                 )
             if not cleaned.get("skip_reason", "").strip():
                 self.add_error("skip_reason", "Say why this level is skipped.")

@@ -25,6 +25,7 @@ class Level:
     guidance: str
     questions: list[Question] = field(default_factory=list)
     never_skip: bool = False
+    never_skip_reason: str = ""  # why the guide never skips it, said when someone tries
     skip_when: list[str] = field(default_factory=list)
 
     @property
@@ -56,6 +57,7 @@ LEVELS: list[Level] = [
             "whole families of options before you consider them."
         ),
         never_skip=True,
+        never_skip_reason="the guide calls it the one that everything else depends on",
         questions=[
             Question(
                 "data_when",
@@ -189,6 +191,7 @@ LEVELS: list[Level] = [
             "most expensive kind. Be concrete about concurrent edits and partial failures."
         ),
         never_skip=True,
+        never_skip_reason="consistency problems found in production are the most expensive kind",
         questions=[
             Question(
                 "source_of_truth",

@@ -336,7 +336,7 @@ class RowKind:
 
     @property
     def a_noun(self) -> str:
-        return f"{article(self.noun)} {self.noun}"
+        return with_article(self.noun)
 
     @property
     def by_name(self) -> dict[str, Field]:
@@ -346,8 +346,16 @@ class RowKind:
         return self.by_name[name]
 
 
-def article(noun: str) -> str:
-    return "an" if noun[:1].lower() in "aeiou" else "a"
+# Words that start with a vowel letter but a consonant sound, and the reverse.
+_CONSONANT_SOUND = ("one", "once", "uni", "use", "usu", "uti", "eu")
+_VOWEL_SOUND = ("hour", "honest", "honour")
+
+
+def with_article(noun: str) -> str:
+    """“an operation”, “a boundary”: the indefinite article a reader expects."""
+    word = noun.lower()
+    vowel = word[:1] in "aeiou" and not word.startswith(_CONSONANT_SOUND)
+    return f"{'an' if vowel or word.startswith(_VOWEL_SOUND) else 'a'} {noun}"
 
 
 def name_field(help_text: str, label: str = "Name") -> Field:

@@ -8,17 +8,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap
 
 from accounts.models import Role
 from accounts.teams import current_team
 from planner import forms as plan_forms
 from planner import services
 from planner.access import ROLE_MESSAGES, project_view
+from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
 from planner.models import Context, CoreQuestion, CoreQuestionKey, Project, TechniqueChoice
 from planner.registry import STEP_TITLES, STEPS
-from planner.rows import ROW_KINDS, RowKind, field_text
-from planner.versioning import StaleVersion, save_versioned
+from planner.rows import ROW_KINDS, RowKind
+from planner.versioning import StaleVersion, save_versioned, stale_merge
 from planner.workspace import (
     LEVEL_ROWS,
     Plan,
@@ -268,32 +270,6 @@ def respond(
     return HttpResponse(html, status=status)
 
 
-def conflict_form(form, current, **kwargs):
-    """Re-bind a refused form to the row as it now stands, keeping the person's input.
-
-    Its version becomes the current one, so submitting again reapplies their values
-    deliberately; `form.conflict` lists what the other person saved.
-    """
-    theirs = {name: field_text(current, name) or "—" for name in form.Meta.fields}
-    stored = {
-        name: form.fields[name].prepare_value(getattr(current, name))
-        for name in form.Meta.fields
-        if not current._meta.get_field(name).many_to_many
-    }
-    data = form.data.copy()
-    data[form.add_prefix("version")] = current.version
-    fresh = type(form)(data, instance=current, prefix=form.prefix, **kwargs)
-    fresh.is_valid()  # binding the form also copies the person's values onto `current`
-    fresh.conflict = [
-        (fresh[name].label, theirs[name])
-        for name in fresh.Meta.fields
-        if name in fresh.cleaned_data
-        and name in stored
-        and str(stored[name]) != str(fresh.fields[name].prepare_value(fresh.cleaned_data[name]))
-    ]
-    return fresh
-
-
 def save_form(form) -> bool:
     """Save a valid versioned form: refused (StaleVersion) if the row changed meanwhile.
 
@@ -302,6 +278,7 @@ def save_form(form) -> bool:
     """
     instance = form.instance
     fields = [n for n in form.Meta.fields if not instance._meta.get_field(n).many_to_many]
+    fields += getattr(form, "instance_fields", [])
     try:
         with transaction.atomic():
             if instance.pk is None:
@@ -319,26 +296,46 @@ def save_form(form) -> bool:
     return True
 
 
+MERGE_ATTEMPTS = 3
+
+
+def save_merging(form, write=save_form, **form_kwargs) -> tuple:
+    """Save a valid versioned form with `write`; a save made from an older version is
+    merged with what others saved meanwhile (`versioning.stale_merge`) and goes through
+    when no field conflicts.
+
+    Returns the form to show and the status: 200 saved, 409 when both people changed
+    the same field (`form.conflict` lists only those), 422 invalid. Raises
+    StaleVersion(None) when the row was deleted meanwhile.
+    """
+    for _ in range(MERGE_ATTEMPTS):
+        try:
+            return form, 200 if write(form) else INVALID
+        except StaleVersion as stale:
+            if stale.current is None:
+                raise
+            form = stale_merge(form, stale.current, **form_kwargs)
+            if not form.is_valid():
+                return form, INVALID
+            if form.conflict:
+                return form, CONFLICT
+    return form, CONFLICT  # others kept saving meanwhile: the person looks and saves again
+
+
 @project_view(Role.EDITOR)
 @require_POST
 def context_save(request: HttpRequest, project: Project) -> HttpResponse:
     context, _ = Context.objects.get_or_create(project=project)
     form = plan_forms.ContextForm(request.POST, instance=context, project=project)
-    status = 200
-    if not form.is_valid():
-        status = INVALID
-    else:
-        try:
-            if save_form(form):
-                services.activity_record(
-                    project=project, user=request.user, summary="edited the context"
-                )
-                form = plan_forms.ContextForm(instance=form.instance, project=project)
-                form.saved = True
-            else:
-                status = INVALID
-        except StaleVersion as stale:
-            form, status = conflict_form(form, stale.current, project=project), CONFLICT
+    status = INVALID
+    if form.is_valid():
+        form, status = save_merging(form, project=project)
+        if status == 200:
+            services.activity_record(
+                project=project, user=request.user, summary="edited the context"
+            )
+            form = plan_forms.ContextForm(instance=form.instance, project=project)
+            form.saved = True
     plan = load_plan(project, "context")
     return respond(
         request, plan, "context", "context-form", status, ctx={"form": form}, page={"form": form}
@@ -504,28 +501,22 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
     if not request.membership.allows(Role.EDITOR):
         raise PermissionDenied(ROLE_MESSAGE)
     form = row_form(plan, kind, request.POST, instance=row)
-    status = 200
+    status = INVALID
     if form.is_valid():
         try:
-            if save_form(form):
-                services.activity_record(
-                    project=project, user=request.user, summary=f"edited {kind.noun} “{row}”"
-                )
-            else:
-                status = INVALID
-        except StaleVersion as stale:
-            if stale.current is None:
-                messages.error(
-                    request,
-                    f"Someone deleted this {kind.noun} meanwhile; your changes were not saved.",
-                )
-                raise Http404("Deleted meanwhile.") from None
-            form, status = (
-                conflict_form(form, stale.current, project=project, **row_form_extra(plan, kind)),
-                CONFLICT,
+            form, status = save_merging(form, project=project, **row_form_extra(plan, kind))
+        except StaleVersion:
+            messages.error(
+                request,
+                f"Someone deleted this {kind.noun} meanwhile; your changes were not saved.",
             )
-    else:
-        status = INVALID
+            raise Http404("Deleted meanwhile.") from None
+        if status == 200:
+            services.activity_record(
+                project=project,
+                user=request.user,
+                summary=f"edited {kind.noun} “{form.instance}”",
+            )
     if status != 200:
         if request.htmx:
             html = render_to_string(
@@ -588,24 +579,32 @@ def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> Ht
     if not request.htmx:
         messages.success(request, f"Deleted {kind.noun} “{row}”.")
     plan = load_plan(project, str(kind.level))
-    return respond(request, plan, str(kind.level), None, changed=kind)
+    # The whole list comes back out of band (its count, "show all", the empty note), so
+    # the card the request targeted goes with it and nothing else is swapped in.
+    section = {**row_section(plan, kind), "oob": True}
+    response = respond(
+        request, plan, str(kind.level), "rows", ctx={"section": section}, changed=kind
+    )
+    return reswap(response, "none") if request.htmx else response
 
 
 # --- Level 6 checklist and the core questions ---------------------------------------------
 
 
-def technique_apply(form, choice: TechniqueChoice) -> None:
+def technique_apply(form) -> bool:
     """Create, update or (status left undecided) remove a checklist choice, refusing a
     save made from an older version than the stored one."""
+    choice = form.instance
     version = form.cleaned_data["version"] or 0
+    undecided = TechniqueChoice(project=choice.project, entry=choice.entry, version=0)
     if not form.cleaned_data["status"]:
         deleted, _ = TechniqueChoice.objects.filter(pk=choice.pk, version=version).delete()
         if choice.pk and not deleted:
-            raise StaleVersion(TechniqueChoice.objects.filter(pk=choice.pk).first())
-        return
+            raise StaleVersion(TechniqueChoice.objects.filter(pk=choice.pk).first() or undecided)
+        return True
     if choice.pk is None:
-        if version != 0:
-            raise StaleVersion(None)
+        if version != 0:  # the person's choice was removed meanwhile
+            raise StaleVersion(undecided)
         try:
             with transaction.atomic():
                 form.instance.version = 1
@@ -614,8 +613,11 @@ def technique_apply(form, choice: TechniqueChoice) -> None:
             raise StaleVersion(
                 TechniqueChoice.objects.get(project=choice.project, entry=choice.entry)
             ) from None
-        return
-    save_form(form)
+        return True
+    try:
+        return save_form(form)
+    except StaleVersion as stale:
+        raise StaleVersion(stale.current or undecided) from None
 
 
 @project_view(Role.EDITOR)
@@ -630,20 +632,15 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
     form = plan_forms.TechniqueForm(
         request.POST, instance=choice, project=project, prefix=f"t{entry_id}"
     )
-    status = 200
+    status = INVALID
     if form.is_valid():
-        try:
-            technique_apply(form, choice)
+        form, status = save_merging(form, technique_apply, project=project)
+        if status == 200:
             services.level_touch(project=project, level_number=6)
             services.activity_record(
                 project=project, user=request.user, summary=f"updated technique {entry}"
             )
             form = None  # the fresh form below carries the saved version
-        except StaleVersion as stale:
-            current = stale.current or TechniqueChoice(project=project, entry=entry, version=0)
-            form, status = conflict_form(form, current, project=project), CONFLICT
-    else:
-        status = INVALID
     plan = load_plan(project, "6")
     saved = next((c for c in plan.rows["technique"] if c.entry_id == entry_id), None)
     saved = saved or TechniqueChoice(project=project, entry=entry, version=0)
@@ -666,20 +663,16 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
         raise Http404("No such core question.")
     question, _ = CoreQuestion.objects.get_or_create(project=project, key=key)
     form = plan_forms.CoreQuestionForm(request.POST, instance=question, project=project, prefix=key)
-    status = 200
+    status = INVALID
     if form.is_valid():
-        try:
-            save_form(form)  # no name to clash on: it saves or raises StaleVersion
+        form, status = save_merging(form, project=project)
+        if status == 200:
             services.activity_record(
                 project=project,
                 user=request.user,
                 summary=f"answered the core question on {question}",
             )
             form = plan_forms.CoreQuestionForm(instance=form.instance, project=project, prefix=key)
-        except StaleVersion as stale:
-            form, status = conflict_form(form, stale.current, project=project), CONFLICT
-    else:
-        status = INVALID
     plan = load_plan(project, "core")
     title, text = next((t, x) for k, t, x in CORE_QUESTIONS if k == key)
     return respond(
@@ -698,6 +691,10 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
 
 @project_view()
 def findings(request: HttpRequest, project: Project) -> HttpResponse:
+    return render(request, "planner/findings.html", findings_context(request, project))
+
+
+def findings_context(request: HttpRequest, project: Project, dismiss_form=None) -> dict:
     all_findings = services.plan_findings(project)
     anchors = evidence_anchors(project)
 
@@ -716,39 +713,59 @@ def findings(request: HttpRequest, project: Project) -> HttpResponse:
         (severity, [linked(f) for f in all_findings if f.severity == severity and not f.dismissed])
         for severity in services.SEVERITIES
     ]
-    return render(
-        request,
-        "planner/findings.html",
-        {
-            "project": project,
-            "groups": [(s, items) for s, items in groups if items],
-            "dismissed": [linked(f) for f in all_findings if f.dismissed],
-            "totals": services.finding_totals(all_findings),
-            "step_titles": STEP_TITLES,
-            "can_edit": request.membership.allows(Role.EDITOR),
-        },
-    )
+    return {
+        "project": project,
+        "groups": [(s, items) for s, items in groups if items],
+        "dismissed": [linked(f) for f in all_findings if f.dismissed],
+        "totals": services.finding_totals(all_findings),
+        "step_titles": STEP_TITLES,
+        "can_edit": request.membership.allows(Role.EDITOR),
+        **dismiss_errors(dismiss_form),
+    }
+
+
+def dismiss_errors(form: DismissForm | None) -> dict:
+    """A refused dismissal: a wrong key is said at the top of the page (the key is a
+    hidden input), a wrong reason at the reason field of that finding."""
+    if form is None or not form.errors:
+        return {}
+    if "key" in form.errors:
+        return {"key_error": form.errors["key"][0]}
+    reason = form.data.get("reason", "")
+    return {
+        "reason_error": {
+            "key": form.cleaned_data["key"],
+            "message": form.errors["reason"][0],
+            "value": reason if reason.isprintable() else "",
+        }
+    }
 
 
 @project_view(Role.EDITOR)
 @require_POST
 def finding_dismiss(request: HttpRequest, project: Project) -> HttpResponse:
-    key = request.POST.get("key", "")[:300]
-    reason = request.POST.get("reason", "").strip()[:1000]
-    if request.POST.get("restore"):
+    form = DismissForm(
+        request.POST,
+        finding_keys={f.key for f in services.plan_findings(project)},
+        dismissed_keys=set(project.dismissals.values_list("finding_key", flat=True)),
+    )
+    if not form.is_valid():
+        ctx = findings_context(request, project, dismiss_form=form)
+        return render(request, "planner/findings.html", ctx, status=INVALID)
+    key = form.cleaned_data["key"]
+    if form.cleaned_data["restore"]:
         project.dismissals.filter(finding_key=key).delete()
         messages.success(request, "Finding restored.")
-    elif not key or not reason:
-        messages.error(request, "Say why you dismiss this finding.")
     else:
         project.dismissals.update_or_create(
-            finding_key=key, defaults={"reason": reason, "dismissed_by": request.user}
+            finding_key=key,
+            defaults={"reason": form.cleaned_data["reason"], "dismissed_by": request.user},
         )
         services.activity_record(
             project=project, user=request.user, summary=f"dismissed finding {key}"
         )
         messages.success(request, "Finding dismissed. It stays listed under “Dismissed”.")
     back = request.POST.get("next", "")
-    if back.startswith(f"/projects/{project.pk}/"):
+    if back.startswith(f"/projects/{project.pk}/") and back.isprintable():
         return redirect(back)
     return redirect("findings", project.pk)

@@ -307,8 +307,9 @@ def test_two_editors_save_the_same_row_and_nothing_is_lost(
                 p.locator(f"#boundary-{row.pk}").get_by_role("link", name="Edit").click()
             expect(p.locator(responsibility)).to_be_visible()
 
-        # Alice saves first.
+        # Alice saves first; she also renames the boundary.
         page.fill(responsibility, "Conversations and messages")
+        page.fill(f"#id_boundary-{row.pk}-name", "Chat core")
         htmx_post(
             page,
             edit_path,
@@ -318,7 +319,8 @@ def test_two_editors_save_the_same_row_and_nothing_is_lost(
             "Conversations and messages"
         )
 
-        # Bob's save is made from the old version: refused, with Alice's words shown.
+        # Bob's save is made from the old version and changes the same field: refused,
+        # with Alice's words shown for that field only.
         other.fill(responsibility, "Messages only; billing moves out")
         htmx_post(
             other,
@@ -329,12 +331,13 @@ def test_two_editors_save_the_same_row_and_nothing_is_lost(
         alert = other.locator(f"form#boundary-{row.pk} [role=alert]")
         expect(alert).to_contain_text("Someone else saved this")
         expect(alert).to_contain_text("Conversations and messages")
+        expect(alert).not_to_contain_text("Chat core")
         expect(other.locator(responsibility)).to_have_value("Messages only; billing moves out")
         row.refresh_from_db()
         assert row.responsibility == "Conversations and messages" and row.version == 2
         axe_check(other)
 
-        # Saving again applies Bob's words deliberately.
+        # Saving again applies Bob's words deliberately and keeps Alice's new name.
         htmx_post(
             other,
             edit_path,
@@ -345,7 +348,64 @@ def test_two_editors_save_the_same_row_and_nothing_is_lost(
         )
         row.refresh_from_db()
         assert row.responsibility == "Messages only; billing moves out" and row.version == 3
-        assert row.name == "Core" and row.reason == "core"
+        assert row.name == "Chat core" and row.reason == "core"
     finally:
         other_context.close()
     assert csp_errors == []
+
+
+# --- Deleting a row -----------------------------------------------------------------------
+
+
+def test_deleting_a_row_updates_the_section_count_in_place(page, live_server, log_in, csp_errors):
+    alice = make_user("alice@example.com", name="Alice")
+    project = make_project(make_team("Acme", owner=alice), name="Chat backend", created_by=alice)
+    core, billing = (Boundary.objects.create(project=project, name=n) for n in ("Core", "Billing"))
+    log_in(alice)
+    step(page, live_server, project, "2")
+    badge = page.locator("#rows-title-boundary .badge")
+    expect(badge).to_have_text("2")
+    page.once("dialog", lambda dialog: dialog.accept())
+    htmx_post(
+        page,
+        reverse("row_delete", args=[project.pk, "boundary", core.pk]),
+        lambda: page.locator(f"#boundary-{core.pk}").get_by_role("button", name="Delete").click(),
+    )
+    expect(badge).to_have_text("1")
+    expect(page.locator(f"#boundary-{core.pk}")).to_have_count(0)
+    expect(page.locator(f"#boundary-{billing.pk}")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    htmx_post(
+        page,
+        reverse("row_delete", args=[project.pk, "boundary", billing.pk]),
+        lambda: (
+            page.locator(f"#boundary-{billing.pk}").get_by_role("button", name="Delete").click()
+        ),
+    )
+    expect(badge).to_have_text("0")
+    expect(page.locator("#rows-boundary")).to_contain_text("No boundaries yet.")
+    assert csp_errors == []
+
+
+# --- Long names -----------------------------------------------------------------------------
+
+LONG_NAME = "Payment" * 17 + "X"  # 120 characters, no break opportunity
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_long_unbroken_name_wraps_instead_of_widening_the_page(page, live_server, log_in, width):
+    alice = make_user("alice@example.com", name="Alice")
+    project = make_project(make_team("Acme", owner=alice), name=LONG_NAME, created_by=alice)
+    Boundary.objects.create(project=project, name=LONG_NAME, responsibility=LONG_NAME)
+    Entity.objects.create(project=project, name=LONG_NAME)  # no source of truth: a finding
+    log_in(alice)
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in [
+        reverse("workspace_step", args=[project.pk, "2"]),
+        reverse("workspace_step", args=[project.pk, "4"]),
+        reverse("findings", args=[project.pk]),
+        reverse("dashboard"),
+    ]:
+        goto(page, live_server.url + path)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{path} is {scroll_width} px wide at {width} px"

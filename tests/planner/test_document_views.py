@@ -178,3 +178,25 @@ def test_csrf_is_still_checked(owner, team):
 
     assert response.status_code == 403
     assert not Project.objects.exists()
+
+
+def deeply_nested(depth: int) -> str:
+    """A plan document whose product is a list nested `depth` levels deep."""
+    document = json.dumps(minimal(context={"product": "__deep__"}))
+    return document.replace('"__deep__"', "[" * depth + "]" * depth)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "The document is nested too deeply"),
+        (deeply_nested(500), "The document is nested too deeply"),
+        ('{"schema_version": ' + "9" * 5000 + "}", "The document holds a number with too many"),
+    ],
+)
+def test_hostile_json_is_refused_at_the_field_not_a_500(owner_client, team, content, expected):
+    response = post(owner_client, team, content)
+
+    assert response.status_code == 422
+    assert any(e.startswith(expected) for e in document_errors(response)), document_errors(response)
+    assert not Project.objects.filter(team=team).exists()

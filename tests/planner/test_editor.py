@@ -14,6 +14,7 @@ from planner.models import (
     Relationship,
 )
 from tests.conftest import make_project, make_team
+from tests.planner.html_forms import form_fields, submit
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -177,9 +178,41 @@ def test_level_one_can_never_be_skipped(project, editor_client):
     assert LevelAnswer.objects.get(project=project, level=1).status == "not_started"
 
 
-def test_level_four_can_never_be_skipped(project, editor_client):
+def test_level_four_can_never_be_skipped_and_says_why_in_its_own_words(project, editor_client):
     editor_client.get(step_url(project, "4"))
-    assert status(editor_client, project, 4, "skip", "simple").status_code == 422
+    response = status(editor_client, project, 4, "skip", "simple")
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Level 4 can never be skipped" in html and "consistency problems" in html
+    assert "everything else depends on" not in html  # that is Level 1's reason
+
+
+def test_messages_use_an_before_a_vowel(project, editor_client):
+    from planner.registry import with_article
+
+    assert [with_article(n) for n in ["operation", "entity", "boundary", "user", "hour"]] == [
+        "an operation",
+        "an entity",
+        "a boundary",
+        "a user",
+        "an hour",
+    ]
+    Entity.objects.create(project=project, name="Message")
+    response = add_row(editor_client, project, "entity", name="message")
+    assert "already has an entity named" in response.content.decode()
+    html = editor_client.get(step_url(project, "3")).content.decode()
+    assert "add an operation" in html and "a operation" not in html
+
+
+def test_deleting_a_row_updates_its_section_count_out_of_band(project, editor_client):
+    rows = [Boundary.objects.create(project=project, name=n) for n in ("Core", "Billing")]
+    url = reverse("row_delete", args=[project.pk, "boundary", rows[0].pk])
+    response = editor_client.post(url, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="rows-boundary"' in html and 'hx-swap-oob="true"' in html
+    assert '<span class="badge text-bg-light border">1</span>' in html
+    assert "Billing" in html and f'id="boundary-{rows[0].pk}"' not in html
 
 
 def test_skipping_level_two_needs_a_reason(project, editor_client):
@@ -479,3 +512,211 @@ def test_a_name_taken_between_validation_and_save_is_a_field_error_not_a_500(
     assert response.status_code == 422
     assert "same name a moment ago" in response.content.decode()
     assert Boundary.objects.filter(project=project).count() == 1
+
+
+NUL = "before\x00after"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "args", "data"),
+    [
+        ("context_save", [], context_data(1, product=NUL)),
+        ("answer_save", [1, "data_when"], {"data_when-value": NUL, "data_when-version": 1}),
+        (
+            "answer_save",
+            [1, "data_when"],
+            {"data_when-value": "x", "data_when-original": NUL, "data_when-version": 1},
+        ),
+        ("level_status", [2], {"action": "skip", "skip_reason": NUL, "version": 1}),
+        ("level_status", [2], {"action": NUL, "version": 1}),
+        ("row_add", ["boundary"], {"add-boundary-name": NUL}),
+        ("row_add", ["boundary"], {"add-boundary-name": "B", "add-boundary-reason": NUL}),
+        ("core_save", ["security"], {"security-answer": NUL, "security-version": 1}),
+        ("core_save", ["security"], {"security-levels": [NUL], "security-version": 1}),
+    ],
+)
+def test_a_nul_character_in_any_editor_input_is_refused_not_a_500(
+    project, editor_client, url_name, args, data
+):
+    editor_client.get(step_url(project, "context"))
+    response = editor_client.post(reverse(url_name, args=[project.pk, *args]), data, **HTMX)
+    assert response.status_code == 422
+
+
+# --- Two people saving one form: disjoint changes merge, only shared ones conflict ----
+# A (the owner) and C (the editor) both open the same form; A saves first.
+
+
+def opened(client, url, form_id, **get):
+    """The form as the page (or fragment) gave it to the person."""
+    return form_fields(client.get(url, **get).content.decode(), form_id)
+
+
+def conflict_banner(response) -> str:
+    html = response.content.decode()
+    return html[html.index("Someone else saved this") : html.index("Save again to apply")]
+
+
+def test_disjoint_context_changes_merge(project, owner_client, editor_client):
+    Context.objects.create(project=project, **without_version(context_data(1)))
+    a = opened(owner_client, step_url(project, "context"), "context-form")
+    c = opened(editor_client, step_url(project, "context"), "context-form")
+    url = reverse("context_save", args=[project.pk])
+    assert owner_client.post(url, submit(a, languages="Go, SQL"), **HTMX).status_code == 200
+    assert editor_client.post(url, submit(c, stage="production"), **HTMX).status_code == 200
+    context = Context.objects.get(project=project)
+    assert (context.languages, context.stage) == ("Go, SQL", "production")
+    assert context.version == 3
+
+
+def test_same_context_field_conflicts_alone_and_saving_again_keeps_the_others(
+    project, owner_client, editor_client
+):
+    Context.objects.create(project=project, **without_version(context_data(1)))
+    a = opened(owner_client, step_url(project, "context"), "context-form")
+    c = opened(editor_client, step_url(project, "context"), "context-form")
+    url = reverse("context_save", args=[project.pk])
+    a_changes = {"languages": "Go", "stage": "scaling", "clients": ["web", "mobile"]}
+    assert owner_client.post(url, submit(a, **a_changes), **HTMX).status_code == 200
+    response = editor_client.post(url, submit(c, stage="production", product="Chat"), **HTMX)
+    assert response.status_code == 409
+    banner = conflict_banner(response)
+    assert "<strong>Stage:</strong> Scaling up" in banner
+    assert "Languages" not in banner and "Clients" not in banner and "product" not in banner
+    context = Context.objects.get(project=project)
+    assert (context.stage, context.languages, context.product) == ("scaling", "Go", "Chat app")
+    # Saving again from the refused form applies C's values, and keeps A's other changes.
+    again = form_fields(response.content.decode(), "context-form")
+    assert editor_client.post(url, again, **HTMX).status_code == 200
+    context = Context.objects.get(project=project)
+    assert (context.stage, context.product) == ("production", "Chat")
+    assert (context.languages, sorted(context.clients)) == ("Go", ["mobile", "web"])
+
+
+def without_version(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "version"}
+
+
+def test_disjoint_row_changes_merge_including_many_to_many(project, owner_client, editor_client):
+    message = Entity.objects.create(project=project, name="Message")
+    op = Operation.objects.create(project=project, name="sendMessage", category="immediate")
+    url = reverse("row_edit", args=[project.pk, "operation", op.pk])
+    form_id, prefix = f"operation-{op.pk}", f"operation-{op.pk}"
+    a = opened(owner_client, url, form_id, **HTMX)
+    c = opened(editor_client, url, form_id, **HTMX)
+    a_data = submit(a, prefix=prefix, entities=[message.pk])
+    assert owner_client.post(url, a_data, **HTMX).status_code == 200
+    c_data = submit(c, prefix=prefix, latency="interactive")
+    assert editor_client.post(url, c_data, **HTMX).status_code == 200
+    op.refresh_from_db()
+    assert op.latency == "interactive" and list(op.entities.all()) == [message]
+
+
+def test_same_row_field_conflicts_alone_and_saving_again_keeps_the_others(
+    project, owner_client, editor_client
+):
+    message = Entity.objects.create(project=project, name="Message")
+    op = Operation.objects.create(project=project, name="sendMessage", category="immediate")
+    url = reverse("row_edit", args=[project.pk, "operation", op.pk])
+    form_id, prefix = f"operation-{op.pk}", f"operation-{op.pk}"
+    a = opened(owner_client, url, form_id, **HTMX)
+    c = opened(editor_client, url, form_id, **HTMX)
+    a_data = submit(a, prefix=prefix, name="postMessage", trigger="Tap", entities=[message.pk])
+    assert owner_client.post(url, a_data, **HTMX).status_code == 200
+    response = editor_client.post(url, submit(c, prefix=prefix, name="sendChat"), **HTMX)
+    assert response.status_code == 409
+    banner = conflict_banner(response)
+    assert "<strong>Name:</strong> postMessage" in banner
+    assert "Trigger" not in banner and "Entities" not in banner
+    assert Operation.objects.get(pk=op.pk).name == "postMessage"
+    again = form_fields(response.content.decode(), form_id)
+    assert editor_client.post(url, again, **HTMX).status_code == 200
+    op.refresh_from_db()
+    assert (op.name, op.trigger, list(op.entities.all())) == ("sendChat", "Tap", [message])
+
+
+def test_technique_changes_merge_and_the_same_field_conflicts(
+    project, owner_client, editor_client, catalogue
+):
+    from planner.models import CatalogueEntry, TechniqueChoice
+
+    entry = CatalogueEntry.objects.get(slug="input-validation", team=None)
+    TechniqueChoice.objects.create(project=project, entry=entry, status="planned", notes="Zod")
+    url, form_id, prefix = (
+        reverse("technique_save", args=[project.pk, entry.pk]),
+        f"technique-{entry.pk}",
+        f"t{entry.pk}",
+    )
+    a = opened(owner_client, step_url(project, "6"), form_id)
+    c = opened(editor_client, step_url(project, "6"), form_id)
+    assert (
+        owner_client.post(url, submit(a, prefix=prefix, notes="Pydantic"), **HTMX).status_code
+        == 200
+    )
+    assert (
+        editor_client.post(url, submit(c, prefix=prefix, status="in_place"), **HTMX).status_code
+        == 200
+    )
+    choice = TechniqueChoice.objects.get(project=project, entry=entry)
+    assert (choice.status, choice.notes) == ("in_place", "Pydantic")
+    # Both change the notes: that one field conflicts.
+    a = opened(owner_client, step_url(project, "6"), form_id)
+    c = opened(editor_client, step_url(project, "6"), form_id)
+    assert owner_client.post(url, submit(a, prefix=prefix, notes="A's"), **HTMX).status_code == 200
+    response = editor_client.post(url, submit(c, prefix=prefix, notes="C's"), **HTMX)
+    assert response.status_code == 409
+    banner = conflict_banner(response)
+    assert "<strong>Notes:</strong> A&#x27;s" in banner and "Status" not in banner
+    again = form_fields(response.content.decode(), form_id)
+    assert editor_client.post(url, again, **HTMX).status_code == 200
+    choice = TechniqueChoice.objects.get(project=project, entry=entry)
+    assert (choice.status, choice.notes) == ("in_place", "C's")
+
+
+def test_core_question_changes_merge_and_the_same_field_conflicts(
+    project, owner_client, editor_client
+):
+    CoreQuestion.objects.create(project=project, key="security", answer="RLS", levels=[2])
+    url, form_id, prefix = (
+        reverse("core_save", args=[project.pk, "security"]),
+        "core-security",
+        "security",
+    )
+    a = opened(owner_client, step_url(project, "core"), form_id)
+    c = opened(editor_client, step_url(project, "core"), form_id)
+    assert (
+        owner_client.post(url, submit(a, prefix=prefix, answer="Row checks"), **HTMX).status_code
+        == 200
+    )
+    assert (
+        editor_client.post(url, submit(c, prefix=prefix, levels=[2, 6]), **HTMX).status_code == 200
+    )
+    question = CoreQuestion.objects.get(project=project, key="security")
+    assert (question.answer, question.levels) == ("Row checks", [2, 6])
+    a = opened(owner_client, step_url(project, "core"), form_id)
+    c = opened(editor_client, step_url(project, "core"), form_id)
+    a_data = submit(a, prefix=prefix, answer="A's answer", levels=[6])
+    assert owner_client.post(url, a_data, **HTMX).status_code == 200
+    response = editor_client.post(url, submit(c, prefix=prefix, answer="C's answer"), **HTMX)
+    assert response.status_code == 409
+    banner = conflict_banner(response)
+    assert "A&#x27;s answer" in banner and "levels" not in banner.lower()
+    again = form_fields(response.content.decode(), form_id)
+    assert editor_client.post(url, again, **HTMX).status_code == 200
+    question = CoreQuestion.objects.get(project=project, key="security")
+    assert (question.answer, question.levels) == ("C's answer", [6])
+
+
+def test_editing_what_revealed_a_decision_is_saved(project, editor_client, catalogue):
+    from planner.models import CatalogueEntry, Decision
+
+    op = Operation.objects.create(project=project, name="send", category="immediate")
+    pattern = CatalogueEntry.objects.get(slug="background-jobs", team=None)
+    decision = Decision.objects.create(project=project, entry=pattern)
+    url = reverse("row_edit", args=[project.pk, "decision", decision.pk])
+    form_id = f"decision-{decision.pk}"
+    loaded = opened(editor_client, url, form_id, **HTMX)
+    data = submit(loaded, prefix=form_id, revealed_by=f"operation:{op.pk}")
+    assert editor_client.post(url, data, **HTMX).status_code == 200
+    decision.refresh_from_db()
+    assert decision.operation == op

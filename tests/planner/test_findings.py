@@ -1,5 +1,6 @@
 """The findings page and dismissals, and the advisor panel beside each step."""
 
+import pytest
 from django.urls import reverse
 
 from planner.models import Context, Dismissal, Entity
@@ -55,11 +56,43 @@ def test_restoring_a_dismissed_finding(project, editor_client):
 
 
 def test_dismiss_redirects_only_inside_the_project(project, editor_client):
+    entity_without_truth(project)
+    key = gap_key(editor_client, project)
     url = reverse("finding_dismiss", args=[project.pk])
-    response = editor_client.post(
-        url, {"key": "x:y", "reason": "r", "next": "https://evil.example/"}
-    )
-    assert response["Location"] == reverse("findings", args=[project.pk])
+    for back in ["https://evil.example/", f"/projects/{project.pk}/\x00"]:
+        response = editor_client.post(url, {"key": key, "reason": "r", "next": back})
+        assert response["Location"] == reverse("findings", args=[project.pk])
+
+
+def test_dismissing_a_key_the_advisor_does_not_produce_is_refused(project, editor_client):
+    entity_without_truth(project)
+    url = reverse("finding_dismiss", args=[project.pk])
+    response = editor_client.post(url, {"key": "NOT-A-KEY", "reason": "Because"})
+    assert response.status_code == 422
+    assert "not one of this plan" in response.content.decode()
+    assert not Dismissal.objects.filter(project=project).exists()
+
+
+def test_a_reason_over_the_limit_is_refused_at_the_field_not_cut(project, editor_client):
+    entity_without_truth(project)
+    key = gap_key(editor_client, project)
+    url = reverse("finding_dismiss", args=[project.pk])
+    response = editor_client.post(url, {"key": key, "reason": "x" * 5000})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "at most 1000 characters" in html and "is-invalid" in html
+    assert not Dismissal.objects.filter(project=project).exists()
+
+
+@pytest.mark.parametrize("field", ["key", "reason"])
+def test_a_nul_character_in_a_dismissal_is_a_message_not_a_500(project, editor_client, field):
+    entity_without_truth(project)
+    data = {"key": gap_key(editor_client, project), "reason": "Invoices come from Stripe"}
+    data[field] = data[field][:5] + "\x00" + data[field][5:]
+    response = editor_client.post(reverse("finding_dismiss", args=[project.pk]), data)
+    assert response.status_code == 422
+    assert "Null characters are not allowed" in response.content.decode()
+    assert not Dismissal.objects.filter(project=project).exists()
 
 
 def test_advisor_panel_refreshes_with_each_save(project, editor_client):

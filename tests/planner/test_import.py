@@ -188,7 +188,7 @@ def test_import_plan_command(team, tmp_path, capsys, catalogue):
     ("content", "message"),
     [
         (b"\xff\xfe not utf-8", "not UTF-8"),
-        (b"{not json", "Not valid JSON"),
+        (b"{not json", "This is not valid JSON (line 1"),
         (json.dumps(with_changes(minimal(), schema_version=9)).encode(), "schema_version: "),
         (
             json.dumps(minimal(operations=[{"name": "a", "category": "x"}])).encode(),
@@ -255,3 +255,23 @@ def test_import_fills_the_dashboard_summary(team, owner, catalogue):
     project.refresh_from_db()
     assert project.summary["percent"] == 100
     assert set(project.summary["findings"]) == {"high", "medium", "low", "info"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"x": ' + "[" * 500 + "]" * 500 + "}", "nested too deeply"),
+        ('{"schema_version": ' + "9" * 5000 + "}", "number with too many digits"),
+    ],
+)
+def test_import_plan_refuses_hostile_json_in_one_line(team, tmp_path, content, message):
+    path = tmp_path / "plan.json"
+    path.write_text(content, encoding="utf-8")
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_plan", str(path), "--team", "Acme")
+
+    assert raised.value.returncode == 2
+    assert message in str(raised.value) and "\n" not in str(raised.value)
+    assert not Project.objects.filter(team=team).exists()

@@ -1,10 +1,10 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Team
 from planner.document import PlanDocumentError
+from planner.document_json import DocumentParseError, document_parse
 from planner.importing import plan_import
 
 
@@ -18,13 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         team = _team(options["team"])
         try:
-            document = json.loads(Path(options["file"]).read_text(encoding="utf-8"))
+            document = document_parse(Path(options["file"]).read_bytes())
         except OSError as error:
             raise CommandError(f"Cannot read {options['file']}: {error}", returncode=2) from error
-        except UnicodeDecodeError as error:
-            raise CommandError("The file is not UTF-8 text.", returncode=2) from error
-        except json.JSONDecodeError as error:
-            raise CommandError(f"Not valid JSON: {error}", returncode=2) from error
+        except DocumentParseError as error:
+            raise CommandError(str(error), returncode=2) from error
         try:
             project = plan_import(team=team, document=document, user=None)
         except PlanDocumentError as error:
