@@ -109,13 +109,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): lock an account or an address after repeated failures.
+# Login throttling (django-axes): lock an account after repeated failures, whatever
+# address they come from. Not per address: behind a proxy every client shares one, so
+# five typos on any accounts would lock everybody out. ("username" alone also covers
+# the username-and-address combination: it counts every failure that one counts.)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# The pause runs from the lockout, not from the last try: attempts while locked out are
+# refused without being counted, so nobody (the owner retrying or an attacker) extends it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.throttling.username_for_axes"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_VERBOSE = False  # no "AXES: BEGIN" banner from every process at start
+# How many proxies in front of the app append to X-Forwarded-For (1 for the bundled
+# nginx, 2 with a TLS proxy in front of it). 0: the header is ignored, since clients can
+# forge it. Used for the address in login and password-reset records and limits.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
