@@ -61,7 +61,9 @@ def _team_for(user, team_id: int, role: str = Role.VIEWER) -> tuple[Team, Member
 
 
 def _team_context(user, team: Team, **extra) -> dict:
-    mine = Membership.objects.get(team=team, user=user)
+    mine = Membership.objects.filter(team=team, user=user).first()
+    if mine is None:  # removed by another owner since this request began
+        raise Http404("You are no longer a member of this team.")
     members = list(team.membership_set.select_related("user").order_by("user__email"))
     pending = list(
         team.invitations.filter(used_at__isnull=True, expires_at__gt=timezone.now())
@@ -94,6 +96,16 @@ def _after_change(
     return redirect("team_settings", team_id=team.pk)
 
 
+def _overtaken(request: HttpRequest, team: Team, problem: services.TeamChanged) -> HttpResponse:
+    """Another change to the team, made at the same moment, won: say so instead of failing."""
+    if problem.still_member:
+        return _after_change(request, team, "members", error=problem.message)
+    messages.error(request, problem.message)
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("dashboard"))
+    return redirect("dashboard")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_create(request: HttpRequest) -> HttpResponse:
@@ -124,7 +136,11 @@ def member_role(request: HttpRequest, team_id: int, membership_id: int) -> HttpR
     if not form.is_valid():
         return _after_change(request, team, "members", error="Choose one of the roles.")
     try:
-        services.membership_change_role(membership=target, role=form.cleaned_data["role"])
+        services.membership_change_role(
+            membership=target, role=form.cleaned_data["role"], by=request.user
+        )
+    except services.TeamChanged as problem:
+        return _overtaken(request, team, problem)
     except ValidationError as exc:
         return _after_change(request, team, "members", error=exc.messages[0])
     role = Role(form.cleaned_data["role"]).label
@@ -142,7 +158,9 @@ def member_remove(request: HttpRequest, team_id: int, membership_id: int) -> Htt
     if target.pk == mine.pk:
         return team_leave(request, team_id)
     try:
-        services.membership_remove(membership=target)
+        services.membership_remove(membership=target, by=request.user)
+    except services.TeamChanged as problem:
+        return _overtaken(request, team, problem)
     except ValidationError as exc:
         return _after_change(request, team, "members", error=exc.messages[0])
     return _after_change(
@@ -155,7 +173,9 @@ def member_remove(request: HttpRequest, team_id: int, membership_id: int) -> Htt
 def team_leave(request: HttpRequest, team_id: int) -> HttpResponse:
     team, mine = _team_for(request.user, team_id)
     try:
-        services.membership_remove(membership=mine)
+        services.membership_remove(membership=mine, by=request.user)
+    except services.TeamChanged as problem:
+        return _overtaken(request, team, problem)
     except ValidationError as exc:
         return _after_change(request, team, "members", error=exc.messages[0])
     messages.success(request, f"You left “{team.name}”.")
