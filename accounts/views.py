@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -201,17 +200,13 @@ def invitation_create(request: HttpRequest, team_id: int) -> HttpResponse:
         expires_in_days=form.cleaned_data["expires_in_days"],
     )
     link = request.build_absolute_uri(reverse("invitation_accept", args=[token]))
-    if invitation.email:
-        send_mail(
-            f"You are invited to {team.name} on Backplan",
-            f"{request.user} invited you to join “{team.name}” as {invitation.get_role_display()}."
-            f"\n\nOpen this link to accept (it works once, until {invitation.expires_at:%d %b %Y})"
-            f":\n{link}\n",
-            None,
-            [invitation.email],
-        )
+    emailed = bool(invitation.email) and services.invitation_email(
+        invitation=invitation, link=link, inviter=request.user
+    )
     # The link is shown once, in this response: only its hash is stored.
-    context = _team_context(request.user, team, new_link=link, new_invitation=invitation)
+    context = _team_context(
+        request.user, team, new_link=link, new_invitation=invitation, emailed=emailed
+    )
     template = "accounts/team_settings.html" + ("#invitations" if request.htmx else "")
     return render(request, template, context)
 
