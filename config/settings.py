@@ -128,6 +128,9 @@ AXES_VERBOSE = False  # no "AXES: BEGIN" banner from every process at start
 # nginx, 2 with a TLS proxy in front of it). 0: the header is ignored, since clients can
 # forge it. Used for the address in login and password-reset records and limits.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Password-reset mails acted on per hour, per typed address and per client address.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "3"))
+PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "20"))
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"

@@ -156,3 +156,17 @@ def test_logout_is_post_only(owner_client, owner):
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
     assert "_auth_user_id" not in owner_client.session
+
+
+def test_a_forwarded_for_that_is_not_an_address_falls_back_to_the_connection(
+    client, person, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client.post(
+        URL,
+        {"username": "dana@example.com", "password": "wrong"},
+        REMOTE_ADDR="172.18.0.5",
+        HTTP_X_FORWARDED_FOR="unknown",
+    )
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "172.18.0.5"
