@@ -1,8 +1,11 @@
 """Sign-up, teams, members and invitations. Login and passwords use Django's own views."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,14 +52,34 @@ def signup(request: HttpRequest) -> HttpResponse:
 # Teams ---------------------------------------------------------------------------------------
 
 
-def _team_for(user, team_id: int, role: str = Role.VIEWER) -> tuple[Team, Membership]:
-    """The team and the user's membership; 404 for outsiders, 403 when the role is too low."""
-    membership = Membership.objects.select_related("team").filter(user=user, team=team_id).first()
-    if membership is None:
-        raise Http404("No such team.")
-    if not membership.allows(role):
-        raise PermissionDenied("Only the team's owners can manage members and invitations.")
-    return membership.team, membership
+def team_view(role: str = Role.VIEWER):
+    """Decorator: resolve `team_id` into the team and the user's membership (`request.membership`).
+
+    Like `planner.access.project_view`, it goes above every other decorator: anonymous
+    visitors are sent to log in, outsiders get 404 whatever the method (a 405 would tell
+    them the URL exists), members whose role is too low 403.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, team_id: int, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = (
+                Membership.objects.select_related("team")
+                .filter(user=request.user, team=team_id)
+                .first()
+            )
+            if membership is None:
+                raise Http404("No such team.")
+            if not membership.allows(role):
+                raise PermissionDenied("Only the team's owners can manage members and invitations.")
+            request.membership = membership
+            return view(request, membership.team, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def _team_context(user, team: Team, **extra) -> dict:
@@ -117,17 +140,15 @@ def team_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/team_create.html", {"form": form})
 
 
-@login_required
+@team_view()
 @require_safe
-def team_settings(request: HttpRequest, team_id: int) -> HttpResponse:
-    team, _ = _team_for(request.user, team_id)
+def team_settings(request: HttpRequest, team: Team) -> HttpResponse:
     return render(request, "accounts/team_settings.html", _team_context(request.user, team))
 
 
-@login_required
+@team_view(Role.OWNER)
 @require_POST
-def member_role(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
-    team, _ = _team_for(request.user, team_id, Role.OWNER)
+def member_role(request: HttpRequest, team: Team, membership_id: int) -> HttpResponse:
     target = get_object_or_404(
         Membership.objects.select_related("user"), team=team, pk=membership_id
     )
@@ -147,15 +168,15 @@ def member_role(request: HttpRequest, team_id: int, membership_id: int) -> HttpR
     return _after_change(request, team, "members", notice=notice)
 
 
-@login_required
+@team_view(Role.OWNER)
 @require_POST
-def member_remove(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
-    team, mine = _team_for(request.user, team_id, Role.OWNER)
+def member_remove(request: HttpRequest, team: Team, membership_id: int) -> HttpResponse:
+    mine = request.membership
     target = get_object_or_404(
         Membership.objects.select_related("user"), team=team, pk=membership_id
     )
     if target.pk == mine.pk:
-        return team_leave(request, team_id)
+        return team_leave(request, team.pk)
     try:
         services.membership_remove(membership=target, by=request.user)
     except services.TeamChanged as problem:
@@ -167,10 +188,10 @@ def member_remove(request: HttpRequest, team_id: int, membership_id: int) -> Htt
     )
 
 
-@login_required
+@team_view()
 @require_POST
-def team_leave(request: HttpRequest, team_id: int) -> HttpResponse:
-    team, mine = _team_for(request.user, team_id)
+def team_leave(request: HttpRequest, team: Team) -> HttpResponse:
+    mine = request.membership
     try:
         services.membership_remove(membership=mine, by=request.user)
     except services.TeamChanged as problem:
@@ -183,10 +204,9 @@ def team_leave(request: HttpRequest, team_id: int) -> HttpResponse:
     return redirect("dashboard")
 
 
-@login_required
+@team_view(Role.OWNER)
 @require_POST
-def invitation_create(request: HttpRequest, team_id: int) -> HttpResponse:
-    team, _ = _team_for(request.user, team_id, Role.OWNER)
+def invitation_create(request: HttpRequest, team: Team) -> HttpResponse:
     form = InvitationForm(request.POST)
     if not form.is_valid():
         context = _team_context(request.user, team, invitation_form=form)
@@ -211,10 +231,9 @@ def invitation_create(request: HttpRequest, team_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
+@team_view(Role.OWNER)
 @require_POST
-def invitation_revoke(request: HttpRequest, team_id: int, invitation_id: int) -> HttpResponse:
-    team, _ = _team_for(request.user, team_id, Role.OWNER)
+def invitation_revoke(request: HttpRequest, team: Team, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, team=team, pk=invitation_id, used_at__isnull=True)
     invitation.delete()
     return _after_change(
