@@ -1,7 +1,12 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+)
 
 from accounts.models import Invitation, Role, Team, User
+from accounts.throttling import client_ip, password_reset_allowed
 
 
 class SignupForm(BaseUserCreationForm):
@@ -33,6 +38,19 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.fields["username"].label = "Email address"
         self.fields["username"].widget.input_type = "email"
         self.fields["username"].widget.attrs["autocomplete"] = "email"
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending only a few mails per address and per client an hour.
+
+    Over the limit nothing is sent, and the person sees the same "check your email" page
+    as always, which reveals neither the limit nor whether the account exists.
+    """
+
+    def save(self, *args, request=None, **kwargs) -> None:
+        ip = client_ip(request) if request is not None else None
+        if password_reset_allowed(email=self.cleaned_data["email"], ip=ip or None):
+            super().save(*args, request=request, **kwargs)
 
 
 class TeamForm(forms.ModelForm):

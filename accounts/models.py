@@ -147,3 +147,22 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class PasswordResetRequest(models.Model):
+    """One password-reset request that was acted on, for the per-address and per-client
+    limits (`accounts.throttling`). The address is stored only as its hash: anyone can
+    type any address into the form. Rows older than the limit's window are deleted."""
+
+    email_hash = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email_hash", "requested_at"], name="reset_by_email"),
+            models.Index(fields=["ip_address", "requested_at"], name="reset_by_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Password reset request at {self.requested_at:%Y-%m-%d %H:%M}"

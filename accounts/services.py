@@ -1,18 +1,23 @@
 """Account work with side effects: sign-ups, invitations, membership changes.
 
 The team rule lives here, in one place: a team always keeps at least one owner.
-Every change that could take the last owner away locks the team's owner rows
-first, so two owners demoting each other at the same moment cannot both win.
+Every change to a team's members locks the team row first and then re-reads what
+it rests on, so two owners demoting or removing each other at the same moment
+cannot both win, and the loser is told why (TeamChanged) instead of failing.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, Team, User, new_token, token_hash
+
+logger = logging.getLogger(__name__)
 
 LAST_OWNER_MESSAGE = (
     "A team needs at least one owner. Make someone else an owner first, "
@@ -64,11 +69,41 @@ def user_signup(*, email: str, password: str, name: str = "") -> User:
     return user
 
 
-def _lock_team_members(membership: Membership) -> Membership:
-    """Lock the team row first, then the membership: every change to a team's members
-    takes the locks in the same order, so two of them queue instead of deadlocking."""
+class TeamChanged(Exception):
+    """A membership change overtaken by another one made at the same moment.
+
+    `still_member` says whether the person acting is still in the team (and can be
+    shown its page) or was removed meanwhile.
+    """
+
+    def __init__(self, message: str, *, still_member: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.still_member = still_member
+
+
+def _lock_team_members(
+    membership: Membership, *, by: User | None, owner_needed: bool
+) -> Membership:
+    """Lock the team row, then re-read what the change rests on.
+
+    Every change to a team's members takes the team lock first, so two of them queue
+    instead of deadlocking, and the second sees what the first did: the person acting
+    may have lost their ownership or left, the member they act on may be gone.
+    """
     Team.objects.select_for_update().filter(pk=membership.team_id).first()
-    return Membership.objects.select_for_update().get(pk=membership.pk)
+    if by is not None:
+        acting = Membership.objects.filter(team=membership.team_id, user=by).first()
+        if acting is None:
+            raise TeamChanged("You are no longer a member of this team.", still_member=False)
+        if owner_needed and acting.role != Role.OWNER:
+            raise TeamChanged(
+                "You are no longer an owner of this team, so you cannot change its members."
+            )
+    current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    if current is None:
+        raise TeamChanged(f"{membership.user} is no longer in this team.")
+    return current
 
 
 def _lock_owners(team: Team) -> list[Membership]:
@@ -84,11 +119,14 @@ def _ensure_owner_remains(team: Team, leaving: Membership) -> None:
         raise LastOwnerError()
 
 
-def membership_change_role(*, membership: Membership, role: str) -> Membership:
+def membership_change_role(
+    *, membership: Membership, role: str, by: User | None = None
+) -> Membership:
+    """Give a member another role; `by`, the person acting, must (still) be an owner."""
     if role not in Role.values:
         raise ValidationError("Choose one of the roles.", code="invalid_role")
     with transaction.atomic():
-        membership = _lock_team_members(membership)
+        membership = _lock_team_members(membership, by=by, owner_needed=True)
         if membership.role == Role.OWNER and role != Role.OWNER:
             _ensure_owner_remains(membership.team, membership)
         membership.role = role
@@ -96,10 +134,14 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
     return membership
 
 
-def membership_remove(*, membership: Membership) -> None:
-    """Remove a member (or let them leave); the last owner cannot go."""
+def membership_remove(*, membership: Membership, by: User | None = None) -> None:
+    """Remove a member (or let them leave); the last owner cannot go.
+
+    `by`, the person acting, must (still) be an owner unless they are leaving.
+    """
     with transaction.atomic():
-        membership = _lock_team_members(membership)
+        leaving = by is not None and membership.user_id == by.pk
+        membership = _lock_team_members(membership, by=by, owner_needed=not leaving)
         _ensure_owner_remains(membership.team, membership)
         membership.delete()
 
@@ -118,6 +160,27 @@ def invitation_create(
         expires_at=timezone.now() + timedelta(days=expires_in_days),
     )
     return invitation, token
+
+
+def invitation_email(*, invitation: Invitation, link: str, inviter: User) -> bool:
+    """Email the link to the invitation's addressee; False if the mail server failed.
+
+    The invitation stands either way: the owner is shown the link and can pass it on.
+    """
+    team = invitation.team
+    try:
+        send_mail(
+            f"You are invited to {team.name} on Backplan",
+            f"{inviter} invited you to join “{team.name}” as {invitation.get_role_display()}."
+            f"\n\nOpen this link to accept (it works once, until {invitation.expires_at:%d %b %Y})"
+            f":\n{link}\n",
+            None,
+            [invitation.email],
+        )
+    except OSError:  # refused, unreachable, timed out; smtplib.SMTPException is an OSError
+        logger.warning("Invitation email to %s could not be sent", invitation.email, exc_info=True)
+        return False
+    return True
 
 
 def invitation_for_token(token: str, *, user: User) -> Invitation:

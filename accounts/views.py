@@ -1,10 +1,12 @@
 """Sign-up, teams, members and invitations. Login and passwords use Django's own views."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -50,18 +52,40 @@ def signup(request: HttpRequest) -> HttpResponse:
 # Teams ---------------------------------------------------------------------------------------
 
 
-def _team_for(user, team_id: int, role: str = Role.VIEWER) -> tuple[Team, Membership]:
-    """The team and the user's membership; 404 for outsiders, 403 when the role is too low."""
-    membership = Membership.objects.select_related("team").filter(user=user, team=team_id).first()
-    if membership is None:
-        raise Http404("No such team.")
-    if not membership.allows(role):
-        raise PermissionDenied("Only the team's owners can manage members and invitations.")
-    return membership.team, membership
+def team_view(role: str = Role.VIEWER):
+    """Decorator: resolve `team_id` into the team and the user's membership (`request.membership`).
+
+    Like `planner.access.project_view`, it goes above every other decorator: anonymous
+    visitors are sent to log in, outsiders get 404 whatever the method (a 405 would tell
+    them the URL exists), members whose role is too low 403.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, team_id: int, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = (
+                Membership.objects.select_related("team")
+                .filter(user=request.user, team=team_id)
+                .first()
+            )
+            if membership is None:
+                raise Http404("No such team.")
+            if not membership.allows(role):
+                raise PermissionDenied("Only the team's owners can manage members and invitations.")
+            request.membership = membership
+            return view(request, membership.team, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def _team_context(user, team: Team, **extra) -> dict:
-    mine = Membership.objects.get(team=team, user=user)
+    mine = Membership.objects.filter(team=team, user=user).first()
+    if mine is None:  # removed by another owner since this request began
+        raise Http404("You are no longer a member of this team.")
     members = list(team.membership_set.select_related("user").order_by("user__email"))
     pending = list(
         team.invitations.filter(used_at__isnull=True, expires_at__gt=timezone.now())
@@ -94,6 +118,16 @@ def _after_change(
     return redirect("team_settings", team_id=team.pk)
 
 
+def _overtaken(request: HttpRequest, team: Team, problem: services.TeamChanged) -> HttpResponse:
+    """Another change to the team, made at the same moment, won: say so instead of failing."""
+    if problem.still_member:
+        return _after_change(request, team, "members", error=problem.message)
+    messages.error(request, problem.message)
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("dashboard"))
+    return redirect("dashboard")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_create(request: HttpRequest) -> HttpResponse:
@@ -106,17 +140,15 @@ def team_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/team_create.html", {"form": form})
 
 
-@login_required
+@team_view()
 @require_safe
-def team_settings(request: HttpRequest, team_id: int) -> HttpResponse:
-    team, _ = _team_for(request.user, team_id)
+def team_settings(request: HttpRequest, team: Team) -> HttpResponse:
     return render(request, "accounts/team_settings.html", _team_context(request.user, team))
 
 
-@login_required
+@team_view(Role.OWNER)
 @require_POST
-def member_role(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
-    team, _ = _team_for(request.user, team_id, Role.OWNER)
+def member_role(request: HttpRequest, team: Team, membership_id: int) -> HttpResponse:
     target = get_object_or_404(
         Membership.objects.select_related("user"), team=team, pk=membership_id
     )
@@ -124,7 +156,11 @@ def member_role(request: HttpRequest, team_id: int, membership_id: int) -> HttpR
     if not form.is_valid():
         return _after_change(request, team, "members", error="Choose one of the roles.")
     try:
-        services.membership_change_role(membership=target, role=form.cleaned_data["role"])
+        services.membership_change_role(
+            membership=target, role=form.cleaned_data["role"], by=request.user
+        )
+    except services.TeamChanged as problem:
+        return _overtaken(request, team, problem)
     except ValidationError as exc:
         return _after_change(request, team, "members", error=exc.messages[0])
     role = Role(form.cleaned_data["role"]).label
@@ -132,17 +168,19 @@ def member_role(request: HttpRequest, team_id: int, membership_id: int) -> HttpR
     return _after_change(request, team, "members", notice=notice)
 
 
-@login_required
+@team_view(Role.OWNER)
 @require_POST
-def member_remove(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
-    team, mine = _team_for(request.user, team_id, Role.OWNER)
+def member_remove(request: HttpRequest, team: Team, membership_id: int) -> HttpResponse:
+    mine = request.membership
     target = get_object_or_404(
         Membership.objects.select_related("user"), team=team, pk=membership_id
     )
     if target.pk == mine.pk:
-        return team_leave(request, team_id)
+        return team_leave(request, team.pk)
     try:
-        services.membership_remove(membership=target)
+        services.membership_remove(membership=target, by=request.user)
+    except services.TeamChanged as problem:
+        return _overtaken(request, team, problem)
     except ValidationError as exc:
         return _after_change(request, team, "members", error=exc.messages[0])
     return _after_change(
@@ -150,12 +188,14 @@ def member_remove(request: HttpRequest, team_id: int, membership_id: int) -> Htt
     )
 
 
-@login_required
+@team_view()
 @require_POST
-def team_leave(request: HttpRequest, team_id: int) -> HttpResponse:
-    team, mine = _team_for(request.user, team_id)
+def team_leave(request: HttpRequest, team: Team) -> HttpResponse:
+    mine = request.membership
     try:
-        services.membership_remove(membership=mine)
+        services.membership_remove(membership=mine, by=request.user)
+    except services.TeamChanged as problem:
+        return _overtaken(request, team, problem)
     except ValidationError as exc:
         return _after_change(request, team, "members", error=exc.messages[0])
     messages.success(request, f"You left “{team.name}”.")
@@ -164,10 +204,9 @@ def team_leave(request: HttpRequest, team_id: int) -> HttpResponse:
     return redirect("dashboard")
 
 
-@login_required
+@team_view(Role.OWNER)
 @require_POST
-def invitation_create(request: HttpRequest, team_id: int) -> HttpResponse:
-    team, _ = _team_for(request.user, team_id, Role.OWNER)
+def invitation_create(request: HttpRequest, team: Team) -> HttpResponse:
     form = InvitationForm(request.POST)
     if not form.is_valid():
         context = _team_context(request.user, team, invitation_form=form)
@@ -181,25 +220,20 @@ def invitation_create(request: HttpRequest, team_id: int) -> HttpResponse:
         expires_in_days=form.cleaned_data["expires_in_days"],
     )
     link = request.build_absolute_uri(reverse("invitation_accept", args=[token]))
-    if invitation.email:
-        send_mail(
-            f"You are invited to {team.name} on Backplan",
-            f"{request.user} invited you to join “{team.name}” as {invitation.get_role_display()}."
-            f"\n\nOpen this link to accept (it works once, until {invitation.expires_at:%d %b %Y})"
-            f":\n{link}\n",
-            None,
-            [invitation.email],
-        )
+    emailed = bool(invitation.email) and services.invitation_email(
+        invitation=invitation, link=link, inviter=request.user
+    )
     # The link is shown once, in this response: only its hash is stored.
-    context = _team_context(request.user, team, new_link=link, new_invitation=invitation)
+    context = _team_context(
+        request.user, team, new_link=link, new_invitation=invitation, emailed=emailed
+    )
     template = "accounts/team_settings.html" + ("#invitations" if request.htmx else "")
     return render(request, template, context)
 
 
-@login_required
+@team_view(Role.OWNER)
 @require_POST
-def invitation_revoke(request: HttpRequest, team_id: int, invitation_id: int) -> HttpResponse:
-    team, _ = _team_for(request.user, team_id, Role.OWNER)
+def invitation_revoke(request: HttpRequest, team: Team, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, team=team, pk=invitation_id, used_at__isnull=True)
     invitation.delete()
     return _after_change(

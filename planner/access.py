@@ -1,12 +1,15 @@
 """The one access rule: a project, for this user, with at least this role.
 
 Every project URL resolves its project through `project_view` (or, outside a
-view, `get_project`). Anyone outside the project's team gets 404, as if the
-project did not exist; a member whose role is too low gets 403.
+view, `get_project`). Someone not signed in is sent to log in; anyone outside the
+project's team gets 404, as if the project did not exist, whatever the method; a
+member whose role is too low gets 403. Share-link pages (`/s/<token>/`) do not go
+through here: the token is their access.
 """
 
 from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
@@ -40,11 +43,17 @@ def project_view(role: str = Role.VIEWER):
 
     The view receives `request.membership` too, so templates can show or hide
     controls; the check itself happens here, never in a template.
+
+    `project_view` goes above every other decorator of the view (`require_POST` and
+    the like), so the method is checked only for members: otherwise a 405 would tell
+    an outsider that the URL exists. It sends anonymous visitors to log in itself.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request: HttpRequest, project_id: int, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             project, membership = get_project(request.user, project_id, role)
             request.membership = membership
             return view(request, project, *args, **kwargs)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError, Q, RestrictedError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -81,9 +81,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
 def catalogue_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _get_entry(request, pk)
+    # The method is checked after the entry: a 405 would tell an outsider that it exists.
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     (entry,) = _with_platform_names([entry])
     can_edit = False
     if entry.team_id is not None:

@@ -24,8 +24,8 @@ from planner.models import Project
 UPLOAD_OVERHEAD_BYTES = 64 * 1024
 
 
-@require_GET
 @project_view(Role.VIEWER)
+@require_GET
 def project_export_json(request: HttpRequest, project: Project) -> HttpResponse:
     body = json.dumps(plan_document(project), indent=2, ensure_ascii=False) + "\n"
     response = HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -1,6 +1,5 @@
 """The PDF report page (generate, watch progress, download, retry) and the Markdown export."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -25,9 +24,8 @@ def _reports(project: Project):
     return Report.objects.filter(project=project).only(*REPORT_FIELDS)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
 @project_view(Role.VIEWER)
+@require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, project: Project) -> HttpResponse:
     """Viewers and up may export. POST asks for the PDF of the plan as it is now."""
     document = plan_document(project)
@@ -51,9 +49,8 @@ def report(request: HttpRequest, project: Project) -> HttpResponse:
     return render(request, "planner/report/report.html", context)
 
 
-@login_required
-@require_GET
 @project_view(Role.VIEWER)
+@require_GET
 def report_status(request: HttpRequest, project: Project, report_id: int) -> HttpResponse:
     """The progress fragment the report page polls while a PDF renders (re-queued if stuck)."""
     current = report_refresh(get_object_or_404(_reports(project), pk=report_id))
@@ -64,9 +61,8 @@ def report_status(request: HttpRequest, project: Project, report_id: int) -> Htt
     )
 
 
-@login_required
-@require_POST
 @project_view(Role.VIEWER)
+@require_POST
 def report_retry_view(request: HttpRequest, project: Project, report_id: int) -> HttpResponse:
     current = get_object_or_404(_reports(project), pk=report_id)
     report_retry(current)
@@ -79,9 +75,8 @@ def report_retry_view(request: HttpRequest, project: Project, report_id: int) ->
     return redirect("report", project_id=project.pk)
 
 
-@login_required
-@require_GET
 @project_view(Role.VIEWER)
+@require_GET
 def report_download(request: HttpRequest, project: Project, report_id: int) -> HttpResponse:
     pdf = report_pdf(get_object_or_404(_reports(project), pk=report_id))
     if pdf is None:
@@ -93,9 +88,8 @@ def report_download(request: HttpRequest, project: Project, report_id: int) -> H
     return response
 
 
-@login_required
-@require_GET
 @project_view(Role.VIEWER)
+@require_GET
 def project_export_md(request: HttpRequest, project: Project) -> HttpResponse:
     body = plan_markdown(plan_document(project))
     response = HttpResponse(body, content_type="text/markdown; charset=utf-8")

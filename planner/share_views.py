@@ -1,6 +1,5 @@
 """Share links: the owner's page to create and revoke them, and the reviewer's read-only plan."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,9 +29,8 @@ def _links(project: Project) -> list[tuple[ShareLink, str]]:
     return [(link, share_link_status(link)) for link in links]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
 @project_view(Role.OWNER)
+@require_http_methods(["GET", "POST"])
 def share_links(request: HttpRequest, project: Project) -> HttpResponse:
     form = ShareLinkForm(request.POST or None)
     new_url = None
@@ -55,9 +53,8 @@ def share_links(request: HttpRequest, project: Project) -> HttpResponse:
     return response
 
 
-@login_required
-@require_POST
 @project_view(Role.OWNER)
+@require_POST
 def share_link_revoke_view(request: HttpRequest, project: Project, link_id: int) -> HttpResponse:
     link = get_object_or_404(ShareLink, pk=link_id, project=project)
     share_link_revoke(link)

@@ -1,9 +1,11 @@
 """Races that row locks must settle (PostgreSQL): one link, many acceptors; two owners."""
 
 import threading
+import traceback
 
 import pytest
 from django.db import connection, connections
+from django.urls import reverse
 
 from accounts.models import Invitation, Membership, Role
 from accounts.services import (
@@ -13,7 +15,7 @@ from accounts.services import (
     invitation_create,
     membership_change_role,
 )
-from tests.conftest import make_team, make_user
+from tests.conftest import client_for, make_team, make_user
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -88,3 +90,91 @@ def test_two_owners_stepping_down_together_leave_one_owner():
     )
     assert outcomes == ["last owner", "ok"]
     assert Membership.objects.filter(team=team, role=Role.OWNER).count() == 1
+
+
+# Through the views: the loser of a race gets a clear answer, never a 500 ------------------------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def post_together(*posts) -> list[tuple[str, int, str]]:
+    """Run (client, url, extra) posts at the same moment: (user, status, body) for each."""
+    barrier = threading.Barrier(len(posts))
+    answers: list = []
+
+    def run(client, url, extra):
+        try:
+            barrier.wait()
+            response = client.post(url, **extra)
+            body = response.content.decode() + response.get("HX-Redirect", "")
+            answers.append((client.who, response.status_code, body + response.get("Location", "")))
+        except Exception:  # a 500 in the view is raised by the test client
+            answers.append((client.who, 500, traceback.format_exc()))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=post) for post in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def remove_url(membership) -> str:
+    return reverse("member_remove", args=[membership.team_id, membership.pk])
+
+
+def logged_in(user):
+    client = client_for(user)
+    client.who = user.email
+    return client
+
+
+@pytest.mark.parametrize("extra", [HTMX, {}], ids=["htmx", "plain"])
+def test_two_owners_removing_each_other_together_keep_one_and_tell_the_other(extra):
+    a, b = make_user("a@example.com"), make_user("b@example.com")
+    team = make_team("Pair", owner=[a, b])
+    ma, mb = Membership.objects.get(user=a), Membership.objects.get(user=b)
+    clients = {a.email: logged_in(a), b.email: logged_in(b)}
+    answers = post_together(
+        (clients[a.email], remove_url(mb), extra), (clients[b.email], remove_url(ma), extra)
+    )
+    assert all(status < 500 for _, status, _ in answers), answers
+    (winner,) = Membership.objects.filter(team=team, role=Role.OWNER).values_list(
+        "user__email", flat=True
+    )
+    (loser, _, where) = next(answer for answer in answers if answer[0] != winner)
+    assert where.endswith(reverse("dashboard")), answers
+    page = clients[loser].get(reverse("dashboard")).content.decode()
+    assert "You are no longer a member of this team." in page
+
+
+def test_with_three_owners_someone_removed_meanwhile_cannot_remove_anyone():
+    a, b, c = (make_user(f"{n}@example.com") for n in "abc")
+    team = make_team("Trio", owner=[a, b, c])
+    ma, mb = Membership.objects.get(user=a), Membership.objects.get(user=b)
+    answers = post_together(
+        (logged_in(a), remove_url(mb), HTMX), (logged_in(b), remove_url(ma), HTMX)
+    )
+    assert all(status < 500 for _, status, _ in answers), answers
+    remaining = set(Membership.objects.filter(team=team).values_list("user__email", flat=True))
+    assert len(remaining) == 2 and "c@example.com" in remaining, answers
+
+
+def test_two_owners_removing_the_same_member_together():
+    a, b, c = (make_user(f"{n}@example.com") for n in "abc")
+    team = make_team("Trio", owner=[a, b], editor=c)
+    mc = Membership.objects.get(user=c)
+    answers = post_together(
+        (logged_in(a), remove_url(mc), HTMX), (logged_in(b), remove_url(mc), HTMX)
+    )
+    # The loser either finds the member gone before it starts (404, like any missing
+    # member) or under the lock, and then is told so on the members list.
+    statuses = sorted(status for _, status, _ in answers)
+    assert statuses in ([200, 200], [200, 404]), answers
+    bodies = " ".join(body for _, _, body in answers)
+    assert "was removed from the team" in bodies
+    if statuses == [200, 200]:
+        assert "is no longer in this team" in bodies
+    assert Membership.objects.filter(team=team).count() == 2

@@ -12,6 +12,7 @@ from accounts.models import Invitation, Membership, Role, token_hash
 from accounts.services import invitation_accept, invitation_create
 from accounts.teams import SESSION_KEY
 from tests.conftest import client_for, make_user
+from tests.mail import UNREACHABLE
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -248,3 +249,23 @@ def test_after_accepting_the_dashboard_shows_the_teams_projects(invite, newcomer
     response = client.post(accept_url(token), follow=True)
     assert response.status_code == 200
     assert project.name in response.content.decode()
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_unreachable_mail_server_keeps_the_invitation_and_shows_its_link(
+    owner_client, team, settings, headers, caplog
+):
+    settings.MAILERS = UNREACHABLE
+    response = owner_client.post(
+        create_url(team),
+        {"role": Role.EDITOR, "email": "nora@example.com", "expires_in_days": 7},
+        **headers,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    link = re.search(r'value="http://testserver/accounts/invite/([^/"]+)/"', html)
+    assert link, html
+    assert Invitation.objects.get().token_hash == token_hash(link.group(1))
+    assert "could not be emailed" in html
+    assert "we emailed it too" not in html
+    assert "nora@example.com" in caplog.text

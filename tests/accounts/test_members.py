@@ -3,8 +3,15 @@
 import pytest
 from django.urls import reverse
 
+from accounts import services
 from accounts.models import Membership, Role
-from accounts.services import LAST_OWNER_MESSAGE, LastOwnerError, membership_change_role
+from accounts.services import (
+    LAST_OWNER_MESSAGE,
+    LastOwnerError,
+    TeamChanged,
+    membership_change_role,
+    membership_remove,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -129,3 +136,44 @@ def test_any_member_can_leave(request, who, user, team):
     assert response["HX-Redirect"] == reverse("dashboard")
     assert not Membership.objects.filter(team=team, user=person).exists()
     assert client.get(reverse("team_settings", args=[team.pk])).status_code == 404
+
+
+# Changes overtaken by another owner's (the threaded races are in test_concurrency.py) ----------
+
+
+def test_removing_a_member_someone_else_just_removed_says_so(team, owner, editor):
+    target = m(team, editor)
+    Membership.objects.filter(pk=target.pk).delete()
+    with pytest.raises(TeamChanged, match="Bob is no longer in this team."):
+        membership_remove(membership=target, by=owner)
+
+
+def test_an_owner_demoted_meanwhile_cannot_change_members(team, owner, editor, viewer):
+    Membership.objects.filter(team=team, user=owner).update(role=Role.EDITOR)
+    Membership.objects.filter(team=team, user=editor).update(role=Role.OWNER)
+    with pytest.raises(TeamChanged, match="no longer an owner"):
+        membership_remove(membership=m(team, viewer), by=owner)
+    with pytest.raises(TeamChanged, match="no longer an owner"):
+        membership_change_role(membership=m(team, viewer), role=Role.OWNER, by=owner)
+    assert m(team, viewer).role == Role.VIEWER
+
+
+def test_an_owner_removed_meanwhile_is_told_and_sent_to_the_dashboard(
+    owner_client, team, owner, editor, viewer, monkeypatch
+):
+    """The view's own check passed; the service, under the lock, finds the owner gone."""
+    Membership.objects.filter(team=team, user=editor).update(role=Role.OWNER)
+    target = m(team, viewer)
+    real = services.membership_remove
+
+    def removed_first(*, membership, by):
+        Membership.objects.filter(team=team, user=owner).delete()
+        return real(membership=membership, by=by)
+
+    monkeypatch.setattr(services, "membership_remove", removed_first)
+    response = owner_client.post(remove_url(team, target), **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("dashboard")
+    page = owner_client.get(reverse("dashboard")).content.decode()
+    assert "You are no longer a member of this team." in page
+    assert Membership.objects.filter(pk=target.pk).exists()

@@ -82,8 +82,10 @@ def test_outsider_gets_404(project, outsider_client):
     assert outsider_client.get(export_url(project)).status_code == 404
 
 
-def test_anonymous_gets_404(project, client):
-    assert client.get(export_url(project)).status_code == 404
+def test_anonymous_is_sent_to_log_in(project, client):
+    response = client.get(export_url(project))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
 
 
 def test_post_is_not_allowed(project, owner_client):
