@@ -736,6 +736,10 @@ def finding_dismiss(request: HttpRequest, project: Project) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()[:1000]
     if request.POST.get("restore"):
         project.dismissals.filter(finding_key=key).delete()
+        # Moves updated_at like every change, so the stored findings are recomputed.
+        services.activity_record(
+            project=project, user=request.user, summary=f"restored finding {key}"
+        )
         messages.success(request, "Finding restored.")
     elif not key or not reason:
         messages.error(request, "Say why you dismiss this finding.")
