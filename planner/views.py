@@ -29,7 +29,6 @@ from planner.workspace import (
 
 INVALID, CONFLICT = 422, 409  # htmx is configured (base.html) to swap both
 ROLE_MESSAGE = ROLE_MESSAGES[Role.EDITOR]
-CONTEXT_FILTER_KINDS = ("elimination", "recommendation")
 
 
 # --- Dashboard and projects -------------------------------------------------------
@@ -117,7 +116,10 @@ def workspace(request: HttpRequest, project: Project) -> HttpResponse:
 
 def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> dict:
     """Everything the workspace template needs for one step."""
-    findings = services.plan_findings(plan.project, fresh=request.method == "POST")
+    if request.method == "POST":  # a save: the advisor reads the plan as it is now
+        findings = services.panel_findings(services.findings_refresh(plan), step)
+    else:
+        findings = services.step_findings(plan, step)
     previous, following = step_neighbours(step)
     ctx = {
         "project": plan.project,
@@ -133,15 +135,9 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         "can_edit": request.membership.allows(Role.EDITOR),
         "is_owner": request.membership.allows(Role.OWNER),
         "rows_url": rows_url(plan.project),
-        # The context step shows what the context filter concluded, wherever it applies.
-        "findings": [
-            f
-            for f in findings
-            if f.level == step or (step == "context" and f.kind in CONTEXT_FILTER_KINDS)
-        ],
-        "totals": services.finding_totals(findings),
+        "findings": findings,
+        "totals": plan.project.summary["findings"],
     }
-    services.summary_refresh(plan, findings)
     if step == "context":
         ctx["form"] = plan_forms.ContextForm(instance=plan.context, project=plan.project)
     elif step == "core":
