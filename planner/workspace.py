@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db import connection
+from django.db.models import Prefetch
 
 from planner.levels import LEVELS, STEP_TITLES, STEPS, Level
 from planner.models import (
@@ -158,20 +159,21 @@ STEP_ROWS: dict[str, list[str]] = {
 }
 
 
-def row_counts(project: Project) -> dict[str, int]:
-    """How many rows each list has, in one query."""
-    counts = {
-        kind: Subquery(
-            model.objects.filter(project=OuterRef("pk"))
-            .order_by()
-            .values("project")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
+def _row_counts_sql() -> str:
+    # Table names come from the models, never from input; the project id is a parameter.
+    return " UNION ALL ".join(
+        f"SELECT '{kind}', COUNT(*) FROM {connection.ops.quote_name(model._meta.db_table)}"  # noqa: S608
+        " WHERE project_id = %s"
         for kind, model in ROW_MODELS.items()
-    }
-    values = Project.objects.filter(pk=project.pk).values(**counts).get()
-    return {kind: values[kind] or 0 for kind in ROW_MODELS}
+    )
+
+
+def row_counts(project: Project) -> dict[str, int]:
+    """How many rows each list has, in one plain statement (an ORM query with a subquery
+    per list costs ten times as much just to compile)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_row_counts_sql(), [project.pk] * len(ROW_MODELS))
+        return dict.fromkeys(ROW_MODELS, 0) | dict(cursor.fetchall())
 
 
 def load_plan(project: Project, step: str | None = None) -> Plan:

@@ -87,3 +87,15 @@ def test_dashboard_queries_do_not_grow(
     session.save()
     with django_assert_max_num_queries(10):
         assert owner_client.get(reverse("dashboard")).status_code == 200
+
+
+def test_row_counts_is_one_statement(small_and_large, django_assert_num_queries):
+    from planner.workspace import ROW_MODELS, row_counts
+
+    small, large = small_and_large
+    with django_assert_num_queries(1):
+        counts = row_counts(large)
+    assert counts == {
+        kind: model.objects.filter(project=large).count() for kind, model in ROW_MODELS.items()
+    }
+    assert row_counts(small)["entity"] == 5
