@@ -29,6 +29,7 @@ from planner.workspace import (
 
 INVALID, CONFLICT = 422, 409  # htmx is configured (base.html) to swap both
 ROLE_MESSAGE = ROLE_MESSAGES[Role.EDITOR]
+PANEL_FINDINGS = 10  # the advisor beside a step shows at most this many findings
 
 
 # --- Dashboard and projects -------------------------------------------------------
@@ -135,7 +136,9 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         "can_edit": request.membership.allows(Role.EDITOR),
         "is_owner": request.membership.allows(Role.OWNER),
         "rows_url": rows_url(plan.project),
-        "findings": findings,
+        # Most severe open findings first; the findings page lists every one.
+        "findings": sorted(findings, key=lambda f: f.is_dismissed)[:PANEL_FINDINGS],
+        "more_findings": max(0, len(findings) - PANEL_FINDINGS),
         "totals": plan.project.summary["findings"],
     }
     if step == "context":

@@ -1,5 +1,7 @@
 """Findings live apart from the project row, one row per step, stamped with updated_at."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -60,3 +62,19 @@ def test_a_change_makes_the_stored_findings_out_of_date(gap_project, editor, vie
     assert "Invoice" not in html.split('id="advisor"')[1]
     stamp = Project.objects.get(pk=gap_project.pk).updated_at.isoformat()
     assert set(ProjectFindings.objects.values_list("at", flat=True)) == {stamp}
+
+
+def test_the_advisor_panel_shows_ten_findings_and_links_to_the_rest(project, viewer_client):
+    ensure_plan_rows(project)
+    Entity.objects.bulk_create([Entity(project=project, name=f"Entity {i}") for i in range(30)])
+    html = viewer_client.get(reverse("workspace_step", args=[project.pk, "4"])).content.decode()
+    panel = html.split('id="advisor"')[1]
+    shown = panel.count('class="finding card')
+    panel_total = len(services.panel_findings(services.plan_findings(project), "4"))
+    assert shown == 10 < panel_total
+    assert f"and {panel_total - 10} more" in panel
+    assert reverse("findings", args=[project.pk]) in panel
+    severities = [services.SEVERITIES.index(s) for s in re.findall(r"badge sev-(\w+)\">", panel)]
+    assert severities == sorted(severities)
+    findings_page = viewer_client.get(reverse("findings", args=[project.pk])).content.decode()
+    assert all(f"Entity {i}" in findings_page for i in range(30))
