@@ -1,6 +1,7 @@
 """The list answers of the levels: one description per kind of row, used by the row views."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 
@@ -17,16 +18,24 @@ class RowKind:
     noun: str
     plural: str
 
-    def details(self, row) -> list[tuple[str, str]]:
-        """(label, text) pairs shown on the row's card; empty values are skipped."""
-        pairs = []
+    @cached_property
+    def detail_fields(self) -> list[tuple[str, str]]:
+        """(field name, label) of what a card shows, worked out once per kind."""
+        fields = []
         for name in self.form._meta.fields:
             if name == "name" or (name in ("source", "target") and self.key == "relationship"):
                 continue
+            label = str(self.model._meta.get_field(name).verbose_name)
+            fields.append((name, label[:1].upper() + label[1:]))
+        return fields
+
+    def details(self, row) -> list[tuple[str, str]]:
+        """(label, text) pairs shown on the row's card; empty values are skipped."""
+        pairs = []
+        for name, label in self.detail_fields:
             text = field_text(row, name)
             if text:
-                label = str(row._meta.get_field(name).verbose_name)
-                pairs.append((label[:1].upper() + label[1:], text))
+                pairs.append((label, text))
         if getattr(row, "source", None) and self.key == "decision":
             pairs.append(("Revealed by", str(row.source)))
         return pairs

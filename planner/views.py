@@ -21,9 +21,11 @@ from planner.versioning import StaleVersion, save_versioned
 from planner.workspace import (
     LEVEL_ROWS,
     Plan,
+    decision_source_rows,
     evidence_anchor,
     evidence_anchors,
     load_plan,
+    row_get,
     step_neighbours,
 )
 
@@ -195,21 +197,22 @@ PAGE_ROWS = 25  # a list longer than this shows its first rows and a "show all" 
 
 
 def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False) -> dict:
+    """A list as its step shows it: the first PAGE_ROWS rows unless `show_all` (the plan
+    may hold only those), and how many there are in all."""
     rows = plan.rows[kind.key]
     shown = rows if show_all else rows[:PAGE_ROWS]
+    total = plan.counts[kind.key]
     return {
         "kind": kind,
         "rows": [(row, kind.details(row)) for row in shown],
-        "hidden": len(rows) - len(shown),
-        "total": len(rows),
+        "hidden": total - len(shown),
+        "total": total,
         "add_form": add_form,  # None: the form is fetched when "Add …" is opened
     }
 
 
 def row_form(plan: Plan, kind: RowKind, data=None, instance=None):
-    extra = {}
-    if kind.key == "decision":
-        extra["sources"] = plan_forms.decision_sources(plan.rows)
+    extra = row_form_extra(plan, kind)
     prefix = f"{kind.key}-{instance.pk}" if instance else f"add-{kind.key}"
     return kind.form(data, instance=instance, project=plan.project, prefix=prefix, **extra)
 
@@ -232,8 +235,8 @@ def technique_checklist(plan: Plan) -> list[tuple]:
 def workspace_step(request: HttpRequest, project: Project, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404("No such step.")
-    plan = load_plan(project, step)
     show_all = request.GET.get("all", "")
+    plan = load_plan(project, step, page_rows=PAGE_ROWS, show_all=show_all)
     return render(
         request, "planner/workspace.html", step_context(request, plan, step, show_all=show_all)
     )
@@ -478,7 +481,7 @@ def replace_section(plan: Plan, kind: RowKind, section: dict) -> list[dict]:
 def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> HttpResponse:
     kind = row_kind(kind)
     plan = load_plan(project, str(kind.level))
-    row = next((r for r in plan.rows[kind.key] if r.pk == pk), None)
+    row = row_get(project, kind.key, pk)
     if row is None:
         raise Http404("That row no longer exists.")
     if request.method == "GET":
@@ -539,7 +542,7 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
             status=status,
         )
     plan = load_plan(project, str(kind.level))
-    row = next(r for r in plan.rows[kind.key] if r.pk == pk)
+    row = row_get(project, kind.key, pk)
     return respond(
         request,
         plan,
@@ -552,7 +555,9 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
 
 
 def row_form_extra(plan: Plan, kind: RowKind) -> dict:
-    return {"sources": plan_forms.decision_sources(plan.rows)} if kind.key == "decision" else {}
+    if kind.key != "decision":
+        return {}
+    return {"sources": plan_forms.decision_sources(decision_source_rows(plan.project))}
 
 
 @project_view(Role.EDITOR)
@@ -571,7 +576,7 @@ def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> Ht
             return redirect(
                 reverse("workspace_step", args=[project.pk, kind.level]) + f"#{kind.key}-{pk}"
             )
-        row = next(r for r in plan.rows[kind.key] if r.pk == pk)
+        row = row_get(project, kind.key, pk)
         return respond(
             request,
             plan,

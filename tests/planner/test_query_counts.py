@@ -99,3 +99,18 @@ def test_row_counts_is_one_statement(small_and_large, django_assert_num_queries)
         kind: model.objects.filter(project=large).count() for kind, model in ROW_MODELS.items()
     }
     assert row_counts(small)["entity"] == 5
+
+
+def test_a_step_loads_only_the_rows_it_shows(small_and_large, owner_client):
+    _, large = small_and_large
+    url = reverse("workspace_step", args=[large.pk, "4"])
+    owner_client.get(url)  # the first visit computes and stores the findings
+    with CaptureQueriesContext(connection) as captured:
+        html = owner_client.get(url).content.decode()
+    lists = [q["sql"] for q in captured if q["sql"].startswith('SELECT "planner_entity"."id"')]
+    assert lists and all("LIMIT 25" in sql for sql in lists)
+    assert html.count('class="card row-card') == 50
+    assert "Show all 200 entities (175 more)" in html
+    html = owner_client.get(url + "?all=entity").content.decode()
+    assert html.count('id="entity-') == 200
+    assert "Show all 200 relationships" in html
