@@ -25,7 +25,9 @@ from planner.workspace import (
     evidence_anchor,
     evidence_anchors,
     load_plan,
+    row_counts,
     row_get,
+    row_queryset,
     step_neighbours,
 )
 
@@ -196,6 +198,11 @@ def rows_url(project: Project) -> str:
 PAGE_ROWS = 25  # a list longer than this shows its first rows and a "show all" link
 
 
+def step_plan(project: Project, step: str) -> Plan:
+    """What a save answers with: the step's small parts and the rows its lists show."""
+    return load_plan(project, step, page_rows=PAGE_ROWS)
+
+
 def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False) -> dict:
     """A list as its step shows it: the first PAGE_ROWS rows unless `show_all` (the plan
     may hold only those), and how many there are in all."""
@@ -211,10 +218,10 @@ def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False
     }
 
 
-def row_form(plan: Plan, kind: RowKind, data=None, instance=None):
-    extra = row_form_extra(plan, kind)
+def row_form(project: Project, kind: RowKind, data=None, instance=None):
+    extra = row_form_extra(project, kind)
     prefix = f"{kind.key}-{instance.pk}" if instance else f"add-{kind.key}"
-    return kind.form(data, instance=instance, project=plan.project, prefix=prefix, **extra)
+    return kind.form(data, instance=instance, project=project, prefix=prefix, **extra)
 
 
 def technique_checklist(plan: Plan) -> list[tuple]:
@@ -340,7 +347,7 @@ def context_save(request: HttpRequest, project: Project) -> HttpResponse:
                 status = INVALID
         except StaleVersion as stale:
             form, status = conflict_form(form, stale.current, project=project), CONFLICT
-    plan = load_plan(project, "context")
+    plan = step_plan(project, "context")
     return respond(
         request, plan, "context", "context-form", status, ctx={"form": form}, page={"form": form}
     )
@@ -364,7 +371,7 @@ def answer_save(request: HttpRequest, project: Project, number: int, key: str) -
             status, conflict = CONFLICT, stale.current.answers.get(key, "")
     else:
         status = INVALID
-    plan = load_plan(project, str(number))
+    plan = step_plan(project, str(number))
     ctx = {
         "question": question,
         "value": form.data.get(form.add_prefix("value"), ""),
@@ -383,7 +390,7 @@ def level_status(request: HttpRequest, project: Project, number: int) -> HttpRes
     if not 1 <= number <= len(LEVELS):
         raise Http404("No such level.")
     lv = level(number)
-    plan = load_plan(project, str(number))
+    plan = step_plan(project, str(number))
     form = plan_forms.StatusForm(request.POST, level=lv)
     if form.is_valid():
         missing = (
@@ -394,14 +401,13 @@ def level_status(request: HttpRequest, project: Project, number: int) -> HttpRes
                 None, "Before this level is complete it needs " + "; ".join(missing) + "."
             )
         else:
-            services.level_status_set(
+            plan.levels[lv.number] = services.level_status_set(
                 project=project,
                 level=lv,
                 action=form.cleaned_data["action"],
                 reason=form.cleaned_data["skip_reason"],
                 user=request.user,
             )
-            plan = load_plan(project, str(number))
             return respond(request, plan, str(number), "level-status")
     return respond(
         request,
@@ -429,20 +435,20 @@ def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
     """GET: the add form (loaded when someone opens "Add …", so step pages don't render
     big forms nobody asked for). POST: add the row and return its refreshed list."""
     kind = row_kind(kind)
-    plan = load_plan(project, str(kind.level))
     if request.method == "GET":
         ctx = {
             "kind": kind,
             "project": project,
-            "add_form": row_form(plan, kind),
+            "add_form": row_form(project, kind),
             "rows_url": rows_url(project),
         }
         template = "planner/workspace.html#add-form" if request.htmx else "planner/row_form.html"
         return render(request, template, ctx)
-    form = row_form(plan, kind, request.POST)
+    form = row_form(project, kind, request.POST)
     if form.is_valid():
         form.instance.project = project
     if not form.is_valid() or not save_form(form):
+        plan = step_plan(project, str(kind.level))
         section = row_section(plan, kind, add_form=form)
         return respond(
             request,
@@ -457,7 +463,7 @@ def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
     services.activity_record(
         project=project, user=request.user, summary=f"added {kind.noun} “{form.instance}”"
     )
-    plan = load_plan(project, str(kind.level))
+    plan = step_plan(project, str(kind.level))
     return respond(
         request,
         plan,
@@ -480,7 +486,6 @@ def replace_section(plan: Plan, kind: RowKind, section: dict) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> HttpResponse:
     kind = row_kind(kind)
-    plan = load_plan(project, str(kind.level))
     row = row_get(project, kind.key, pk)
     if row is None:
         raise Http404("That row no longer exists.")
@@ -497,14 +502,14 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
                     "can_edit": True,
                 },
             )
-        form = row_form(plan, kind, instance=row)
+        form = row_form(project, kind, instance=row)
         template = "planner/workspace.html#row-form" if request.htmx else "planner/row_form.html"
         return render(
             request, template, {"kind": kind, "row": row, "form": form, "project": project}
         )
     if not request.membership.allows(Role.EDITOR):
         raise PermissionDenied(ROLE_MESSAGE)
-    form = row_form(plan, kind, request.POST, instance=row)
+    form = row_form(project, kind, request.POST, instance=row)
     status = 200
     if form.is_valid():
         try:
@@ -521,10 +526,9 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
                     f"Someone deleted this {kind.noun} meanwhile; your changes were not saved.",
                 )
                 raise Http404("Deleted meanwhile.") from None
-            form, status = (
-                conflict_form(form, stale.current, project=project, **row_form_extra(plan, kind)),
-                CONFLICT,
-            )
+            extra = row_form_extra(project, kind)
+            form = conflict_form(form, stale.current, project=project, **extra)
+            status = CONFLICT
     else:
         status = INVALID
     if status != 200:
@@ -541,7 +545,7 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
             {"kind": kind, "row": row, "form": form, "project": project},
             status=status,
         )
-    plan = load_plan(project, str(kind.level))
+    plan = step_plan(project, str(kind.level))
     row = row_get(project, kind.key, pk)
     return respond(
         request,
@@ -554,10 +558,10 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
     )
 
 
-def row_form_extra(plan: Plan, kind: RowKind) -> dict:
+def row_form_extra(project: Project, kind: RowKind) -> dict:
     if kind.key != "decision":
         return {}
-    return {"sources": plan_forms.decision_sources(decision_source_rows(plan.project))}
+    return {"sources": plan_forms.decision_sources(decision_source_rows(project))}
 
 
 @project_view(Role.EDITOR)
@@ -570,7 +574,7 @@ def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> Ht
     except RestrictedError as error:
         users = sorted({str(obj) for obj in error.restricted_objects})
         message = f"“{row}” is still used by {', '.join(users[:5])}. Change or delete those first."
-        plan = load_plan(project, str(kind.level))
+        plan = step_plan(project, str(kind.level))
         if not request.htmx:
             messages.error(request, message)
             return redirect(
@@ -590,7 +594,7 @@ def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> Ht
     )
     if not request.htmx:
         messages.success(request, f"Deleted {kind.noun} “{row}”.")
-    plan = load_plan(project, str(kind.level))
+    plan = step_plan(project, str(kind.level))
     return respond(request, plan, str(kind.level), None, changed=kind)
 
 
@@ -624,7 +628,7 @@ def technique_apply(form, choice: TechniqueChoice) -> None:
 @project_view(Role.EDITOR)
 @require_POST
 def technique_save(request: HttpRequest, project: Project, entry_id: int) -> HttpResponse:
-    plan = load_plan(project, "6")
+    plan = step_plan(project, "6")
     entry = next((e for e in plan.techniques if e.pk == entry_id), None)
     if entry is None:
         raise Http404("No such technique.")
@@ -647,7 +651,8 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
             form, status = conflict_form(form, current, project=project), CONFLICT
     else:
         status = INVALID
-    plan = load_plan(project, "6")
+    plan.rows["technique"] = list(row_queryset(project, "technique"))
+    plan.counts = row_counts(project)
     saved = next((c for c in plan.rows["technique"] if c.entry_id == entry_id), None)
     saved = saved or TechniqueChoice(project=project, entry=entry, version=0)
     form = form or plan_forms.TechniqueForm(instance=saved, project=project, prefix=f"t{entry_id}")
@@ -683,7 +688,7 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
             form, status = conflict_form(form, stale.current, project=project), CONFLICT
     else:
         status = INVALID
-    plan = load_plan(project, "core")
+    plan = step_plan(project, "core")
     title, text = next((t, x) for k, t, x in CORE_QUESTIONS if k == key)
     return respond(
         request,
