@@ -72,6 +72,12 @@ class Role(models.TextChoices):
         return [cls.VIEWER, cls.EDITOR, cls.OWNER].index(role)
 
 
+class TeamQuerySet(models.QuerySet):
+    def bump(self, field: str) -> int:
+        """Move a version counter (`catalogue_version`, `members_version`) in one UPDATE."""
+        return self.update(**{field: models.F(field) + 1})
+
+
 class Team(models.Model):
     name = models.CharField(max_length=100)
     personal = models.BooleanField(default=False)
@@ -79,6 +85,14 @@ class Team(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Anything cached by what a page shows names these: the team's catalogue (its own
+    # entries and the shared ones appear in Level 5/6 pickers and the checklist) and its
+    # members and their roles (which decide what each person may edit). Signals move
+    # them (accounts/signals.py, planner/signals.py), so admin edits count too.
+    catalogue_version = models.PositiveIntegerField(default=1, editable=False)
+    members_version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

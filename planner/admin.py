@@ -19,6 +19,7 @@ from planner.models import (
     LevelAnswer,
     Operation,
     Project,
+    ProjectFindings,
     Relationship,
     Report,
     ShareLink,
@@ -166,6 +167,16 @@ class DismissalAdmin(admin.ModelAdmin):
     search_fields = ["finding_key", "reason", "project__name"]
     list_select_related = ["project", "dismissed_by"]
     raw_id_fields = ["project", "dismissed_by"]
+
+
+@admin.register(ProjectFindings)
+class ProjectFindingsAdmin(admin.ModelAdmin):
+    list_display = ["project", "step", "at"]
+    list_select_related = ["project"]
+    raw_id_fields = ["project"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # recomputed from the plan on every save
 
 
 @admin.register(Activity)

@@ -16,8 +16,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Prefetch
-
 from accounts.models import Team
 from planner import registry
 from planner.document_schema import SCHEMA_ID, SCHEMA_VERSION, validator
@@ -78,145 +76,178 @@ def relationship_name(source: str, target: str) -> str:
 
 
 def plan_document(project: Project) -> dict[str, Any]:
-    """The whole plan as the versioned JSON document, in a fixed number of queries."""
-    context = Context.objects.filter(project=project).first()
-    levels = {a.level: a for a in LevelAnswer.objects.filter(project=project)}
-    steps = list(JourneyStep.objects.filter(project=project).order_by("id"))
-    boundaries = list(Boundary.objects.filter(project=project).order_by("id"))
-    entities = list(
-        Entity.objects.filter(project=project).select_related("boundary").order_by("id")
-    )
-    operations = list(
-        Operation.objects.filter(project=project)
-        .select_related("boundary")
-        .prefetch_related(Prefetch("entities", queryset=Entity.objects.order_by("id")))
-        .order_by("id")
-    )
-    relationships = list(
-        Relationship.objects.filter(project=project)
-        .select_related("source", "target")
-        .order_by("id")
-    )
+    """The whole plan as the versioned JSON document, in a fixed number of queries.
+
+    Read with `values_list()`, never as model instances: the advisor runs on this
+    document after every save, so building it must cost little.
+    """
+    pid = project.pk
+    context = Context.objects.filter(project=pid).values_list(*CONTEXT_FIELDS).first()
+    levels = {
+        level: (status, skip_reason, answers)
+        for level, status, skip_reason, answers in LevelAnswer.objects.filter(
+            project=pid
+        ).values_list("level", "status", "skip_reason", "answers")
+    }
     decisions = list(
-        Decision.objects.filter(project=project)
-        .select_related(
-            "entry",
-            "journey_step",
-            "operation",
-            "entity",
-            "relationship__source",
-            "relationship__target",
-        )
+        Decision.objects.filter(project=pid)
         .order_by("id")
+        .values_list(
+            "entry__slug",
+            "status",
+            "problem",
+            "rationale",
+            "journey_step__name",
+            "operation__name",
+            "entity__name",
+            "relationship__source__name",
+            "relationship__target__name",
+            "entry_id",
+            "entry__team_id",
+        )
     )
     techniques = list(
-        TechniqueChoice.objects.filter(project=project).select_related("entry").order_by("id")
+        TechniqueChoice.objects.filter(project=pid)
+        .order_by("id")
+        .values_list("entry__slug", "status", "notes", "entry_id", "entry__team_id")
     )
-    core = {q.key: q for q in CoreQuestion.objects.filter(project=project)}
-    dismissals = list(Dismissal.objects.filter(project=project).order_by("id"))
-
-    custom = {
-        row.entry.pk: row.entry
-        for row in [*decisions, *techniques]
-        if row.entry.team_id == project.team_id
+    custom_ids = {row[-2] for row in [*decisions, *techniques] if row[-1] == project.team_id}
+    custom = (
+        CatalogueEntry.objects.filter(pk__in=custom_ids).order_by("pk").values_list(*ENTRY_FIELDS)
+        if custom_ids
+        else []
+    )
+    core = {
+        key: (answer, levels_)
+        for key, answer, levels_ in CoreQuestion.objects.filter(project=pid).values_list(
+            "key", "answer", "levels"
+        )
     }
+    rows = {
+        "steps": JourneyStep.objects.values_list(*STEP_FIELDS),
+        "boundaries": Boundary.objects.values_list(*BOUNDARY_FIELDS),
+        "entities": Entity.objects.values_list(
+            "name",
+            "description",
+            "source_of_truth",
+            "boundary__name",
+            "concurrency",
+            "denormalized",
+        ),
+        "relationships": Relationship.objects.values_list(
+            "source__name", "target__name", "cardinality", "sync", "failure"
+        ),
+        "dismissals": Dismissal.objects.values_list("finding_key", "reason"),
+    }
+    rows = {name: list(qs.filter(project=pid).order_by("id")) for name, qs in rows.items()}
+    # One row per (operation, entity it touches), in entity order; None: it touches none.
+    operations: dict[int, tuple] = {}
+    for op_id, *fields, entity in (
+        Operation.objects.filter(project=pid)
+        .order_by("id", "entities__id")
+        .values_list(
+            "id", "name", "category", "boundary__name", "trigger", "latency", "entities__name"
+        )
+    ):
+        operations.setdefault(op_id, (*fields, []))[-1].extend([] if entity is None else [entity])
     return {
         "schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
         "project": {"name": project.name, "description": project.description},
         "context": _context_dict(context),
         "levels": {str(n): _level_dict(levels.get(n), str(n)) for n in registry.LEVEL_NUMBERS},
-        "journey_steps": [{f: getattr(s, f) for f in STEP_FIELDS} for s in steps],
-        "boundaries": [{f: getattr(b, f) for f in BOUNDARY_FIELDS} for b in boundaries],
+        "journey_steps": [dict(zip(STEP_FIELDS, row, strict=True)) for row in rows["steps"]],
+        "boundaries": [dict(zip(BOUNDARY_FIELDS, row, strict=True)) for row in rows["boundaries"]],
         "operations": [
             {
-                "name": op.name,
-                "category": op.category,
-                "boundary": op.boundary.name if op.boundary else None,
-                "trigger": op.trigger,
-                "latency": op.latency,
-                "entities": [e.name for e in op.entities.all()],
+                "name": name,
+                "category": category,
+                "boundary": boundary,
+                "trigger": trigger,
+                "latency": latency,
+                "entities": entities,
             }
-            for op in operations
+            for name, category, boundary, trigger, latency, entities in operations.values()
         ],
         "entities": [
             {
-                "name": e.name,
-                "description": e.description,
-                "source_of_truth": e.source_of_truth,
-                "boundary": e.boundary.name if e.boundary else None,
-                "concurrency": e.concurrency,
-                "denormalized": e.denormalized,
+                "name": name,
+                "description": description,
+                "source_of_truth": truth,
+                "boundary": boundary,
+                "concurrency": concurrency,
+                "denormalized": denormalized,
             }
-            for e in entities
+            for name, description, truth, boundary, concurrency, denormalized in rows["entities"]
         ],
         "relationships": [
             {
-                "source": r.source.name,
-                "target": r.target.name,
-                "cardinality": r.cardinality,
-                "sync": r.sync,
-                "failure": r.failure,
+                "source": source,
+                "target": target,
+                "cardinality": cardinality,
+                "sync": sync,
+                "failure": failure,
             }
-            for r in relationships
+            for source, target, cardinality, sync, failure in rows["relationships"]
         ],
         "decisions": [
             {
-                "pattern": d.entry.slug,
-                "status": d.status,
-                "problem": d.problem,
-                "rationale": d.rationale,
-                "revealed_by": _revealed_by(d),
+                "pattern": d[0],
+                "status": d[1],
+                "problem": d[2],
+                "rationale": d[3],
+                "revealed_by": _revealed_by(*d[4:9]),
             }
             for d in decisions
         ],
         "techniques": [
-            {"technique": t.entry.slug, "status": t.status, "notes": t.notes} for t in techniques
+            {"technique": slug, "status": status, "notes": notes}
+            for slug, status, notes, _, _ in techniques
         ],
-        "custom_entries": [
-            {f: getattr(entry, f) for f in ENTRY_FIELDS} for _, entry in sorted(custom.items())
-        ],
+        "custom_entries": [dict(zip(ENTRY_FIELDS, row, strict=True)) for row in custom],
         "core_questions": {
             key: {
-                "answer": core[key].answer if key in core else "",
-                "levels": list(core[key].levels) if key in core else [],
+                "answer": core[key][0] if key in core else "",
+                "levels": list(core[key][1]) if key in core else [],
             }
             for key in CoreQuestionKey.values
         },
-        "dismissed_findings": [{"key": d.finding_key, "reason": d.reason} for d in dismissals],
+        "dismissed_findings": [
+            {"key": key, "reason": reason} for key, reason in rows["dismissals"]
+        ],
     }
 
 
-def _context_dict(context: Context | None) -> dict[str, Any]:
+def _context_dict(context: tuple | None) -> dict[str, Any]:
     if context is None:
         return {f: [] if f == "clients" else "" for f in CONTEXT_FIELDS}
     return {
-        f: list(context.clients) if f == "clients" else getattr(context, f) for f in CONTEXT_FIELDS
+        f: list(value) if f == "clients" else value
+        for f, value in zip(CONTEXT_FIELDS, context, strict=True)
     }
 
 
-def _level_dict(answer: LevelAnswer | None, number: str) -> dict[str, Any]:
+def _level_dict(answer: tuple | None, number: str) -> dict[str, Any]:
     if answer is None:
         return {"status": LevelStatus.NOT_STARTED.value, "skip_reason": "", "answers": {}}
+    status, skip_reason, stored = answer
     # Only the method's own questions travel; other keys in the JSON field are not the plan.
-    answers = {
-        k: answer.answers[k]
-        for k in QUESTION_KEYS[number]
-        if isinstance(answer.answers.get(k), str)
-    }
-    return {"status": answer.status, "skip_reason": answer.skip_reason, "answers": answers}
+    answers = {k: stored[k] for k in QUESTION_KEYS[number] if isinstance(stored.get(k), str)}
+    return {"status": status, "skip_reason": skip_reason, "answers": answers}
 
 
-def _revealed_by(decision: Decision) -> dict[str, str] | None:
-    if decision.journey_step:
-        return {"kind": "journey_step", "name": decision.journey_step.name}
-    if decision.operation:
-        return {"kind": "operation", "name": decision.operation.name}
-    if decision.entity:
-        return {"kind": "entity", "name": decision.entity.name}
-    if decision.relationship:
-        rel = decision.relationship
-        return {"kind": "relationship", "name": relationship_name(rel.source.name, rel.target.name)}
+def _revealed_by(
+    step: str | None, operation: str | None, entity: str | None, source: str | None, target
+) -> dict[str, str] | None:
+    """The named source of a decision (names are None where the link is empty)."""
+    if step is not None:
+        return {"kind": "journey_step", "name": step}
+    if operation is not None:
+        return {"kind": "operation", "name": operation}
+    if entity is not None:
+        return {"kind": "entity", "name": entity}
+    if source is not None:
+        return {"kind": "relationship", "name": relationship_name(source, target)}
     return None
 
 

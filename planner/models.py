@@ -55,9 +55,6 @@ class Project(models.Model):
     # Progress and open findings by severity, refreshed on every save so the
     # dashboard can show every project at a glance with one query.
     summary = models.JSONField(default=dict, blank=True, editable=False)
-    # The advisor's findings for the plan as of `updated_at`; pages read them
-    # instead of re-running the advisor, every save recomputes them.
-    findings_cache = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -431,7 +428,31 @@ ROW_MODELS: dict[str, type[models.Model]] = {
 assert set(ROW_MODELS) == set(registry.ROW_KINDS), "every row kind needs its model"  # noqa: S101
 
 
-# --- Advisor dismissals and activity ----------------------------------------------
+# --- Advisor findings, dismissals and activity --------------------------------------
+
+
+class ProjectFindings(models.Model):
+    """The advisor's findings one workspace step shows, as of the project's `updated_at`.
+
+    Kept apart from the project row, one row per step, so reading a project never reads
+    its findings and a page reads only its own step's (totals are in `Project.summary`).
+    Every save recomputes them (`services.findings_refresh`); a row whose `at` is not the
+    project's `updated_at` is out of date.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=10)
+    at = models.CharField(max_length=40)  # project.updated_at.isoformat() when computed
+    items = models.JSONField(default=list)  # Finding.as_dict(), most severe first
+
+    class Meta:
+        verbose_name_plural = "project findings"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "step"], name="one_findings_row_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"Findings of {self.project_id} on step {self.step}"
 
 
 class Dismissal(models.Model):

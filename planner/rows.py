@@ -46,9 +46,7 @@ class RowKind:
         """(label, text) pairs shown on the row's card; empty values are skipped."""
         pairs = []
         for spec in self.spec.fields:
-            if spec.name == "name" or (
-                spec.name in ("source", "target") and self.key == "relationship"
-            ):
+            if spec.name in self.title_fields:
                 continue
             text = field_text(row, spec.name)
             if text:

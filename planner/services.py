@@ -7,9 +7,9 @@ from accounts.models import User
 from planner.advisor import Finding, advise
 from planner.document import plan_document
 from planner.levels import Level
-from planner.models import Activity, LevelAnswer, LevelStatus, Project
+from planner.models import Activity, LevelAnswer, LevelStatus, Project, ProjectFindings
 from planner.versioning import StaleVersion
-from planner.workspace import ensure_plan_rows
+from planner.workspace import ensure_plan_rows, load_plan
 
 
 def project_create(*, team, user: User, name: str, description: str = "") -> Project:
@@ -23,8 +23,8 @@ def project_create(*, team, user: User, name: str, description: str = "") -> Pro
 
 
 def activity_record(*, project: Project, user: User | None, summary: str) -> None:
-    """Log a change. It also moves the project's `updated_at`, which marks the cached
-    findings as out of date."""
+    """Log a change. It also moves the project's `updated_at`, which marks the stored
+    findings (`ProjectFindings`) as out of date."""
     Activity.objects.create(project=project, user=user, summary=summary[:300])
     project.updated_at = timezone.now()
     Project.objects.filter(pk=project.pk).update(updated_at=project.updated_at)
@@ -93,23 +93,70 @@ def level_touch(*, project: Project, level_number: int) -> None:
 
 
 SEVERITIES = ["high", "medium", "low", "info"]
+STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
+# The context step also shows what the context filter concluded, wherever it applies.
+CONTEXT_FILTER_KINDS = ("elimination", "recommendation")
 
 
-def plan_findings(project: Project, *, fresh: bool = False) -> list[Finding]:
-    """The advisor's findings for the plan as it is stored now.
+def panel_findings(findings: list[Finding], step: str) -> list[Finding]:
+    """The findings the advisor panel of `step` shows, most severe first."""
+    return [
+        f
+        for f in findings
+        if f.level == step or (step == "context" and f.kind in CONTEXT_FILTER_KINDS)
+    ]
 
-    They are cached on the project, stamped with the `updated_at` they were
-    computed for; every save moves `updated_at` (activity_record), so a page
-    recomputes them only when the plan changed since. `fresh` skips the cache.
-    """
-    stamp = project.updated_at.isoformat()
-    cached = project.findings_cache or {}
-    if not fresh and cached.get("at") == stamp:
-        return [finding_from_dict(item) for item in cached["items"]]
-    findings = advise(plan_document(project))
-    project.findings_cache = {"at": stamp, "items": [f.as_dict() for f in findings]}
-    Project.objects.filter(pk=project.pk).update(findings_cache=project.findings_cache)
+
+def findings_stamp(project: Project) -> str:
+    return project.updated_at.isoformat()
+
+
+def findings_refresh(plan, document: dict | None = None) -> list[Finding]:
+    """Run the advisor on the plan as stored now and keep the findings, one row per step,
+    stamped with the project's `updated_at`; the dashboard summary follows."""
+    project = plan.project
+    findings = advise(document if document is not None else plan_document(project))
+    stamp = findings_stamp(project)
+    ProjectFindings.objects.bulk_create(
+        [
+            ProjectFindings(
+                project=project,
+                step=step,
+                at=stamp,
+                items=[f.as_dict() for f in panel_findings(findings, step)],
+            )
+            for step in STEPS
+        ],
+        update_conflicts=True,
+        unique_fields=["project", "step"],
+        update_fields=["at", "items"],
+    )
+    summary_refresh(plan, findings)
     return findings
+
+
+def step_findings(plan, step: str) -> list[Finding]:
+    """What the advisor panel of `step` shows: the stored row when it is as recent as the
+    plan (and the summary holds the totals), otherwise everything is recomputed."""
+    project = plan.project
+    row = ProjectFindings.objects.filter(project=project, step=step).values_list("at", "items")
+    row = row.first()
+    if row and row[0] == findings_stamp(project) and "findings" in project.summary:
+        return [finding_from_dict(item) for item in row[1]]
+    return panel_findings(findings_refresh(plan), step)
+
+
+def plan_findings(project: Project) -> list[Finding]:
+    """Every finding of the plan (the findings page), from the stored rows when they are
+    as recent as the plan; otherwise recomputed and stored."""
+    stamp = findings_stamp(project)
+    rows = ProjectFindings.objects.filter(project=project).values_list("step", "at", "items")
+    rows = list(rows)
+    if len(rows) == len(STEPS) and all(at == stamp for _, at, _ in rows):
+        items = [item for step, _, items in rows for item in items if item["level"] == step]
+        return sorted(map(finding_from_dict, items), key=Finding.sort_key)
+    # The summary needs counts, not rows: the context step loads none of the lists.
+    return findings_refresh(load_plan(project, "context"))
 
 
 def finding_from_dict(item: dict) -> Finding:

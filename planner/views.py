@@ -24,15 +24,19 @@ from planner.versioning import StaleVersion, save_versioned, stale_merge
 from planner.workspace import (
     LEVEL_ROWS,
     Plan,
+    decision_source_rows,
     evidence_anchor,
     evidence_anchors,
     load_plan,
+    row_counts,
+    row_get,
+    row_queryset,
     step_neighbours,
 )
 
 INVALID, CONFLICT = 422, 409  # htmx is configured (base.html) to swap both
 ROLE_MESSAGE = ROLE_MESSAGES[Role.EDITOR]
-CONTEXT_FILTER_KINDS = ("elimination", "recommendation")
+PANEL_FINDINGS = 10  # the advisor beside a step shows at most this many findings
 
 
 # --- Dashboard and projects -------------------------------------------------------
@@ -120,7 +124,10 @@ def workspace(request: HttpRequest, project: Project) -> HttpResponse:
 
 def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> dict:
     """Everything the workspace template needs for one step."""
-    findings = services.plan_findings(plan.project, fresh=request.method == "POST")
+    if request.method == "POST":  # a save: the advisor reads the plan as it is now
+        findings = services.panel_findings(services.findings_refresh(plan), step)
+    else:
+        findings = services.step_findings(plan, step)
     previous, following = step_neighbours(step)
     ctx = {
         "project": plan.project,
@@ -136,15 +143,11 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         "can_edit": request.membership.allows(Role.EDITOR),
         "is_owner": request.membership.allows(Role.OWNER),
         "rows_url": rows_url(plan.project),
-        # The context step shows what the context filter concluded, wherever it applies.
-        "findings": [
-            f
-            for f in findings
-            if f.level == step or (step == "context" and f.kind in CONTEXT_FILTER_KINDS)
-        ],
-        "totals": services.finding_totals(findings),
+        # Most severe open findings first; the findings page lists every one.
+        "findings": sorted(findings, key=lambda f: f.is_dismissed)[:PANEL_FINDINGS],
+        "more_findings": max(0, len(findings) - PANEL_FINDINGS),
+        "totals": plan.project.summary["findings"],
     }
-    services.summary_refresh(plan, findings)
     if step == "context":
         ctx["form"] = plan_forms.ContextForm(instance=plan.context, project=plan.project)
     elif step == "core":
@@ -198,24 +201,30 @@ def rows_url(project: Project) -> str:
 PAGE_ROWS = 25  # a list longer than this shows its first rows and a "show all" link
 
 
+def step_plan(project: Project, step: str) -> Plan:
+    """What a save answers with: the step's small parts and the rows its lists show."""
+    return load_plan(project, step, page_rows=PAGE_ROWS)
+
+
 def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False) -> dict:
+    """A list as its step shows it: the first PAGE_ROWS rows unless `show_all` (the plan
+    may hold only those), and how many there are in all."""
     rows = plan.rows[kind.key]
     shown = rows if show_all else rows[:PAGE_ROWS]
+    total = plan.counts[kind.key]
     return {
         "kind": kind,
         "rows": [(row, kind.details(row)) for row in shown],
-        "hidden": len(rows) - len(shown),
-        "total": len(rows),
+        "hidden": total - len(shown),
+        "total": total,
         "add_form": add_form,  # None: the form is fetched when "Add …" is opened
     }
 
 
-def row_form(plan: Plan, kind: RowKind, data=None, instance=None):
-    extra = {}
-    if kind.key == "decision":
-        extra["sources"] = plan_forms.decision_sources(plan.rows)
+def row_form(project: Project, kind: RowKind, data=None, instance=None):
+    extra = row_form_extra(project, kind)
     prefix = f"{kind.key}-{instance.pk}" if instance else f"add-{kind.key}"
-    return kind.form(data, instance=instance, project=plan.project, prefix=prefix, **extra)
+    return kind.form(data, instance=instance, project=project, prefix=prefix, **extra)
 
 
 def technique_checklist(plan: Plan) -> list[tuple]:
@@ -236,8 +245,8 @@ def technique_checklist(plan: Plan) -> list[tuple]:
 def workspace_step(request: HttpRequest, project: Project, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404("No such step.")
-    plan = load_plan(project, step)
     show_all = request.GET.get("all", "")
+    plan = load_plan(project, step, page_rows=PAGE_ROWS, show_all=show_all)
     return render(
         request, "planner/workspace.html", step_context(request, plan, step, show_all=show_all)
     )
@@ -336,7 +345,7 @@ def context_save(request: HttpRequest, project: Project) -> HttpResponse:
             )
             form = plan_forms.ContextForm(instance=form.instance, project=project)
             form.saved = True
-    plan = load_plan(project, "context")
+    plan = step_plan(project, "context")
     return respond(
         request, plan, "context", "context-form", status, ctx={"form": form}, page={"form": form}
     )
@@ -360,7 +369,7 @@ def answer_save(request: HttpRequest, project: Project, number: int, key: str) -
             status, conflict = CONFLICT, stale.current.answers.get(key, "")
     else:
         status = INVALID
-    plan = load_plan(project, str(number))
+    plan = step_plan(project, str(number))
     ctx = {
         "question": question,
         "value": form.data.get(form.add_prefix("value"), ""),
@@ -379,7 +388,7 @@ def level_status(request: HttpRequest, project: Project, number: int) -> HttpRes
     if not 1 <= number <= len(LEVELS):
         raise Http404("No such level.")
     lv = level(number)
-    plan = load_plan(project, str(number))
+    plan = step_plan(project, str(number))
     form = plan_forms.StatusForm(request.POST, level=lv)
     if form.is_valid():
         missing = (
@@ -390,14 +399,13 @@ def level_status(request: HttpRequest, project: Project, number: int) -> HttpRes
                 None, "Before this level is complete it needs " + "; ".join(missing) + "."
             )
         else:
-            services.level_status_set(
+            plan.levels[lv.number] = services.level_status_set(
                 project=project,
                 level=lv,
                 action=form.cleaned_data["action"],
                 reason=form.cleaned_data["skip_reason"],
                 user=request.user,
             )
-            plan = load_plan(project, str(number))
             return respond(request, plan, str(number), "level-status")
     return respond(
         request,
@@ -425,20 +433,20 @@ def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
     """GET: the add form (loaded when someone opens "Add …", so step pages don't render
     big forms nobody asked for). POST: add the row and return its refreshed list."""
     kind = row_kind(kind)
-    plan = load_plan(project, str(kind.level))
     if request.method == "GET":
         ctx = {
             "kind": kind,
             "project": project,
-            "add_form": row_form(plan, kind),
+            "add_form": row_form(project, kind),
             "rows_url": rows_url(project),
         }
         template = "planner/workspace.html#add-form" if request.htmx else "planner/row_form.html"
         return render(request, template, ctx)
-    form = row_form(plan, kind, request.POST)
+    form = row_form(project, kind, request.POST)
     if form.is_valid():
         form.instance.project = project
     if not form.is_valid() or not save_form(form):
+        plan = step_plan(project, str(kind.level))
         section = row_section(plan, kind, add_form=form)
         return respond(
             request,
@@ -453,7 +461,7 @@ def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
     services.activity_record(
         project=project, user=request.user, summary=f"added {kind.noun} “{form.instance}”"
     )
-    plan = load_plan(project, str(kind.level))
+    plan = step_plan(project, str(kind.level))
     return respond(
         request,
         plan,
@@ -476,8 +484,7 @@ def replace_section(plan: Plan, kind: RowKind, section: dict) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> HttpResponse:
     kind = row_kind(kind)
-    plan = load_plan(project, str(kind.level))
-    row = next((r for r in plan.rows[kind.key] if r.pk == pk), None)
+    row = row_get(project, kind.key, pk)
     if row is None:
         raise Http404("That row no longer exists.")
     if request.method == "GET":
@@ -493,18 +500,18 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
                     "can_edit": True,
                 },
             )
-        form = row_form(plan, kind, instance=row)
+        form = row_form(project, kind, instance=row)
         template = "planner/workspace.html#row-form" if request.htmx else "planner/row_form.html"
         return render(
             request, template, {"kind": kind, "row": row, "form": form, "project": project}
         )
     if not request.membership.allows(Role.EDITOR):
         raise PermissionDenied(ROLE_MESSAGE)
-    form = row_form(plan, kind, request.POST, instance=row)
+    form = row_form(project, kind, request.POST, instance=row)
     status = INVALID
     if form.is_valid():
         try:
-            form, status = save_merging(form, project=project, **row_form_extra(plan, kind))
+            form, status = save_merging(form, project=project, **row_form_extra(project, kind))
         except StaleVersion:
             messages.error(
                 request,
@@ -531,8 +538,8 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
             {"kind": kind, "row": row, "form": form, "project": project},
             status=status,
         )
-    plan = load_plan(project, str(kind.level))
-    row = next(r for r in plan.rows[kind.key] if r.pk == pk)
+    plan = step_plan(project, str(kind.level))
+    row = row_get(project, kind.key, pk)
     return respond(
         request,
         plan,
@@ -544,8 +551,10 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
     )
 
 
-def row_form_extra(plan: Plan, kind: RowKind) -> dict:
-    return {"sources": plan_forms.decision_sources(plan.rows)} if kind.key == "decision" else {}
+def row_form_extra(project: Project, kind: RowKind) -> dict:
+    if kind.key != "decision":
+        return {}
+    return {"sources": plan_forms.decision_sources(decision_source_rows(project))}
 
 
 @project_view(Role.EDITOR)
@@ -558,13 +567,13 @@ def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> Ht
     except RestrictedError as error:
         users = sorted({str(obj) for obj in error.restricted_objects})
         message = f"“{row}” is still used by {', '.join(users[:5])}. Change or delete those first."
-        plan = load_plan(project, str(kind.level))
+        plan = step_plan(project, str(kind.level))
         if not request.htmx:
             messages.error(request, message)
             return redirect(
                 reverse("workspace_step", args=[project.pk, kind.level]) + f"#{kind.key}-{pk}"
             )
-        row = next(r for r in plan.rows[kind.key] if r.pk == pk)
+        row = row_get(project, kind.key, pk)
         return respond(
             request,
             plan,
@@ -578,7 +587,7 @@ def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> Ht
     )
     if not request.htmx:
         messages.success(request, f"Deleted {kind.noun} “{row}”.")
-    plan = load_plan(project, str(kind.level))
+    plan = step_plan(project, str(kind.level))
     # The whole list comes back out of band (its count, "show all", the empty note), so
     # the card the request targeted goes with it and nothing else is swapped in.
     section = {**row_section(plan, kind), "oob": True}
@@ -623,7 +632,7 @@ def technique_apply(form) -> bool:
 @project_view(Role.EDITOR)
 @require_POST
 def technique_save(request: HttpRequest, project: Project, entry_id: int) -> HttpResponse:
-    plan = load_plan(project, "6")
+    plan = step_plan(project, "6")
     entry = next((e for e in plan.techniques if e.pk == entry_id), None)
     if entry is None:
         raise Http404("No such technique.")
@@ -641,7 +650,8 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
                 project=project, user=request.user, summary=f"updated technique {entry}"
             )
             form = None  # the fresh form below carries the saved version
-    plan = load_plan(project, "6")
+    plan.rows["technique"] = list(row_queryset(project, "technique"))
+    plan.counts = row_counts(project)
     saved = next((c for c in plan.rows["technique"] if c.entry_id == entry_id), None)
     saved = saved or TechniqueChoice(project=project, entry=entry, version=0)
     form = form or plan_forms.TechniqueForm(instance=saved, project=project, prefix=f"t{entry_id}")
@@ -673,7 +683,7 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
                 summary=f"answered the core question on {question}",
             )
             form = plan_forms.CoreQuestionForm(instance=form.instance, project=project, prefix=key)
-    plan = load_plan(project, "core")
+    plan = step_plan(project, "core")
     title, text = next((t, x) for k, t, x in CORE_QUESTIONS if k == key)
     return respond(
         request,
@@ -755,6 +765,10 @@ def finding_dismiss(request: HttpRequest, project: Project) -> HttpResponse:
     key = form.cleaned_data["key"]
     if form.cleaned_data["restore"]:
         project.dismissals.filter(finding_key=key).delete()
+        # Moves updated_at like every change, so the stored findings are recomputed.
+        services.activity_record(
+            project=project, user=request.user, summary=f"restored finding {key}"
+        )
         messages.success(request, "Finding restored.")
     else:
         project.dismissals.update_or_create(

@@ -1,0 +1,222 @@
+"""In-process CPU and queries per workspace request, on PostgreSQL, without a server.
+
+    .venv/bin/python bench/bench_inprocess.py [--runs 15] [--rows 200] [--keep]
+
+Drops and recreates the database BENCH_DB (default `backplan_inprocess`) on BENCH_PG
+(default postgres://postgres@127.0.0.1:5432), builds one plan with `--rows` rows in
+every list (tests/planner/plans.py `fill_plan`), then times, with Django's test
+client and DEBUG off:
+
+- a GET of every workspace step page (context, 1..6, core) and of the findings page;
+- HTMX saves: a row edit (a journey step), an answer (level 1) and a context save.
+
+For each it prints the median and minimum CPU time of this process
+(`time.process_time`, so the database server's own work is not counted), the median
+wall time, and the number of queries. The machine is shared: run it a few times and
+read the medians. Results: bench/results/bench_inprocess.json.
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+DB_NAME = os.environ.get("BENCH_DB", "backplan_inprocess")
+STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
+
+os.environ.update(
+    DATABASE_URL=f"{PG}/{DB_NAME}",
+    DEBUG="false",
+    SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+    ALLOWED_HOSTS="testserver,localhost",
+    LOG_LEVEL="ERROR",
+    CONN_MAX_AGE="60",
+    DJANGO_SETTINGS_MODULE="bench.bare_view.settings",  # plain HTTP, DEBUG off
+    BENCH_STATIC_ROOT=os.environ.get("BENCH_STATIC_ROOT", f"/tmp/{DB_NAME}_static"),
+)
+
+from bench.common import RESULTS, setup_django  # noqa: E402
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+
+
+def build(rows: int):
+    from django.core.management import call_command
+    from django.test import Client
+
+    from accounts.models import Membership, Role, Team, User
+    from planner.models import Context, Project
+    from tests.planner.plans import fill_plan
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_catalogue", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False, clear=True)
+    user = User.objects.create_user(email="bench@example.com", password=secrets.token_hex(16))
+    team = Team.objects.create(name="Bench team")
+    Membership.objects.create(team=team, user=user, role=Role.OWNER)
+    project = Project.objects.create(team=team, name="Large plan", created_by=user)
+    fill_plan(project, rows=rows)
+    Context.objects.filter(project=project).update(
+        product="A marketplace with chat, payments and an AI assistant.",
+        scale="lt10k",
+        team_size="2-5",
+        stage="production",
+        platform="django",
+        languages="Python, TypeScript",
+        clients=["web", "mobile"],
+        realtime="some",
+        offline="none",
+        ai="some",
+        sensitivity="payments",
+        external_services="Stripe\nOpenAI\nPostmark",
+    )
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return project, client
+
+
+def timed(fn, runs: int, warmup: int = 2) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        fn(0)
+    cpu, wall, queries = [], [], 0
+    for n in range(runs):
+        prepare = getattr(fn, "prepare", None)
+        args = prepare(n) if prepare else None
+        with CaptureQueriesContext(connection) as captured:
+            c0, w0 = time.process_time(), time.perf_counter()
+            response = fn(n, args) if prepare else fn(n)
+            c1, w1 = time.process_time(), time.perf_counter()
+        assert response.status_code in (200, 302), (response.status_code, response.content[:300])
+        cpu.append(c1 - c0)
+        wall.append(w1 - w0)
+        queries = len(captured)
+    return {
+        "cpu_ms": 1000 * statistics.median(cpu),
+        "cpu_min_ms": 1000 * min(cpu),
+        "wall_ms": 1000 * statistics.median(wall),
+        "queries": queries,
+        "bytes": len(response.content),
+    }
+
+
+def targets(project, client) -> dict:
+    from django.urls import reverse
+
+    from planner.models import Context, JourneyStep, LevelAnswer
+
+    out = {}
+    for step in STEPS:
+        url = reverse("workspace_step", args=[project.pk, step])
+        out[f"GET step {step}"] = lambda n, url=url: client.get(url)
+    findings_url = reverse("findings", args=[project.pk])
+    out["GET findings"] = lambda n: client.get(findings_url)
+
+    row = JourneyStep.objects.filter(project=project).order_by("pk").first()
+    row_url = reverse("row_edit", args=[project.pk, "journey_step", row.pk])
+    prefix = f"journey_step-{row.pk}"
+
+    def row_edit(n, version=None):
+        version = version or JourneyStep.objects.get(pk=row.pk).version
+        data = {
+            f"{prefix}-name": row.name,
+            f"{prefix}-data_needed": f"Messages, edit {n}",
+            f"{prefix}-timing": "fast",
+            f"{prefix}-updates": "none",
+            f"{prefix}-external_services": "",
+            f"{prefix}-version": version,
+        }
+        return client.post(row_url, data, HTTP_HX_REQUEST="true")
+
+    row_edit.prepare = lambda n: JourneyStep.objects.get(pk=row.pk).version
+    out["POST row edit"] = row_edit
+
+    answer_url = reverse("answer_save", args=[project.pk, 1, "data_when"])
+
+    def answer(n, state=None):
+        version, original = state or answer.prepare(n)
+        data = {
+            "data_when-value": f"answer {n} {time.time()}",
+            "data_when-original": original,
+            "data_when-version": version,
+        }
+        return client.post(answer_url, data, HTTP_HX_REQUEST="true")
+
+    def answer_state(n):
+        la = LevelAnswer.objects.get(project=project, level=1)
+        return la.version, la.answers.get("data_when", "")
+
+    answer.prepare = answer_state
+    out["POST answer"] = answer
+
+    context_url = reverse("context_save", args=[project.pk])
+
+    def context(n, version=None):
+        version = version or Context.objects.get(project=project).version
+        data = {
+            "product": f"A marketplace, take {n} {time.time()}",
+            "scale": "lt10k",
+            "team_size": "2-5",
+            "stage": "production",
+            "languages": "Python",
+            "platform": "django",
+            "clients": ["web", "mobile"],
+            "realtime": "some",
+            "offline": "none",
+            "ai": "some",
+            "sensitivity": "payments",
+            "external_services": "Stripe\nOpenAI",
+            "version": version,
+        }
+        return client.post(context_url, data, HTTP_HX_REQUEST="true")
+
+    context.prepare = lambda n: Context.objects.get(project=project).version
+    out["POST context"] = context
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--rows", type=int, default=200)
+    parser.add_argument("--only", default="", help="comma-separated name prefixes")
+    args = parser.parse_args()
+    recreate_database()
+    setup_django()
+    project, client = build(args.rows)
+    results = {}
+    print(f"{'target':<18}{'cpu ms':>9}{'min':>8}{'wall ms':>9}{'queries':>9}{'KB':>7}")
+    for name, fn in targets(project, client).items():
+        if args.only and not any(name.startswith(p) for p in args.only.split(",")):
+            continue
+        r = results[name] = timed(fn, args.runs)
+        print(
+            f"{name:<18}{r['cpu_ms']:9.1f}{r['cpu_min_ms']:8.1f}{r['wall_ms']:9.1f}"
+            f"{r['queries']:9d}{r['bytes'] / 1024:7.0f}",
+            flush=True,
+        )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    import json
+
+    (RESULTS / "bench_inprocess.json").write_text(
+        json.dumps({"rows": args.rows, "runs": args.runs, "results": results}, indent=2) + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Findings live apart from the project row, one row per step, stamped with updated_at."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from planner import services
+from planner.models import Entity, Project, ProjectFindings
+from planner.services import STEPS
+from planner.workspace import ensure_plan_rows
+
+
+@pytest.fixture
+def gap_project(project):
+    ensure_plan_rows(project)
+    Entity.objects.create(project=project, name="Invoice")
+    return project
+
+
+def test_the_project_row_holds_no_findings():
+    columns = {f.column for f in Project._meta.concrete_fields}
+    assert "findings_cache" not in columns and "summary" in columns
+
+
+def test_a_page_stores_every_steps_findings_stamped_with_updated_at(gap_project, viewer_client):
+    viewer_client.get(reverse("workspace_step", args=[gap_project.pk, "context"]))
+    rows = {r.step: r for r in ProjectFindings.objects.filter(project=gap_project)}
+    assert set(rows) == set(STEPS)
+    project = Project.objects.get(pk=gap_project.pk)
+    assert {r.at for r in rows.values()} == {project.updated_at.isoformat()}
+    assert any("Invoice" in item["subject"] for item in rows["4"].items)
+    assert all(item["level"] == "4" for item in rows["4"].items)
+    assert sum(project.summary["findings"].values()) == len(services.plan_findings(project))
+
+
+def test_a_fresh_page_reads_only_its_steps_row_and_runs_no_advisor(
+    gap_project, viewer_client, monkeypatch
+):
+    url = reverse("workspace_step", args=[gap_project.pk, "4"])
+    viewer_client.get(url)
+
+    def no_advisor(*args, **kwargs):
+        raise AssertionError("the advisor ran for a page whose findings are stored")
+
+    monkeypatch.setattr(services, "advise", no_advisor)
+    with CaptureQueriesContext(connection) as captured:
+        response = viewer_client.get(url)
+    assert "Invoice" in response.content.decode()
+    reads = [q["sql"] for q in captured if "planner_projectfindings" in q["sql"]]
+    assert len(reads) == 1 and "step" in reads[0]
+
+
+def test_a_change_makes_the_stored_findings_out_of_date(gap_project, editor, viewer_client):
+    url = reverse("workspace_step", args=[gap_project.pk, "4"])
+    viewer_client.get(url)
+    Entity.objects.filter(project=gap_project).update(source_of_truth="Stripe")
+    services.activity_record(project=gap_project, user=editor, summary="edited")
+    html = viewer_client.get(url).content.decode()
+    assert "Invoice" not in html.split('id="advisor"')[1]
+    stamp = Project.objects.get(pk=gap_project.pk).updated_at.isoformat()
+    assert set(ProjectFindings.objects.values_list("at", flat=True)) == {stamp}
+
+
+def test_the_advisor_panel_shows_ten_findings_and_links_to_the_rest(project, viewer_client):
+    ensure_plan_rows(project)
+    Entity.objects.bulk_create([Entity(project=project, name=f"Entity {i}") for i in range(30)])
+    html = viewer_client.get(reverse("workspace_step", args=[project.pk, "4"])).content.decode()
+    panel = html.split('id="advisor"')[1]
+    shown = panel.count('class="finding card')
+    panel_total = len(services.panel_findings(services.plan_findings(project), "4"))
+    assert shown == 10 < panel_total
+    assert f"and {panel_total - 10} more" in panel
+    assert reverse("findings", args=[project.pk]) in panel
+    severities = [services.SEVERITIES.index(s) for s in re.findall(r"badge sev-(\w+)\">", panel)]
+    assert severities == sorted(severities)
+    findings_page = viewer_client.get(reverse("findings", args=[project.pk])).content.decode()
+    assert all(f"Entity {i}" in findings_page for i in range(30))
