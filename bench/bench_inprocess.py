@@ -195,11 +195,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--only", default="", help="comma-separated name prefixes")
+    parser.add_argument("--profile", default="", help="profile this target (cProfile, top 25)")
     args = parser.parse_args()
     recreate_database()
     setup_django()
     project, client = build(args.rows)
     results = {}
+    if args.profile:
+        profile(targets(project, client)[args.profile], args.runs)
+        return
     print(f"{'target':<18}{'cpu ms':>9}{'min':>8}{'wall ms':>9}{'queries':>9}{'KB':>7}")
     for name, fn in targets(project, client).items():
         if args.only and not any(name.startswith(p) for p in args.only.split(",")):
@@ -216,6 +220,22 @@ def main() -> None:
     (RESULTS / "bench_inprocess.json").write_text(
         json.dumps({"rows": args.rows, "runs": args.runs, "results": results}, indent=2) + "\n"
     )
+
+
+def profile(fn, runs: int, sort: str = "tottime") -> None:
+    import cProfile
+    import pstats
+
+    fn(0) if not getattr(fn, "prepare", None) else fn(0, fn.prepare(0))
+    profiler = cProfile.Profile()
+    for n in range(runs):
+        args = fn.prepare(n) if getattr(fn, "prepare", None) else None
+        profiler.enable()
+        fn(n, args) if args is not None else fn(n)
+        profiler.disable()
+    stats = pstats.Stats(profiler).sort_stats(sort)
+    stats.print_stats(30)
+    stats.print_callers("sub")
 
 
 if __name__ == "__main__":

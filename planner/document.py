@@ -21,26 +21,14 @@ from planner import registry
 from planner.document_schema import SCHEMA_ID, SCHEMA_VERSION, validator
 from planner.levels import LEVELS
 from planner.models import (
-    Boundary,
     CatalogueEntry,
-    Context,
-    CoreQuestion,
     CoreQuestionKey,
-    Decision,
-    Dismissal,
-    Entity,
-    JourneyStep,
-    LevelAnswer,
     LevelStatus,
-    Operation,
     Project,
-    Relationship,
-    TechniqueChoice,
 )
+from planner.plan_rows import plan_rows, stored_fields
 
 CONTEXT_FIELDS = [f.name for f in registry.CONTEXT_FIELDS]
-STEP_FIELDS = [f.name for f in registry.ROW_KINDS["journey_step"].fields]
-BOUNDARY_FIELDS = [f.name for f in registry.ROW_KINDS["boundary"].fields]
 ENTRY_FIELDS = [
     "slug",
     "name",
@@ -76,135 +64,70 @@ def relationship_name(source: str, target: str) -> str:
 
 
 def plan_document(project: Project) -> dict[str, Any]:
-    """The whole plan as the versioned JSON document, in a fixed number of queries.
+    """The whole plan as the versioned JSON document, in one query (`plan_rows`).
 
-    Read with `values_list()`, never as model instances: the advisor runs on this
-    document after every save, so building it must cost little.
+    Never from model instances: the advisor runs on this document after every save,
+    so building it must cost little. Each list's rows carry their registry fields,
+    with references written as names (or slugs for catalogue entries).
     """
-    pid = project.pk
-    context = Context.objects.filter(project=pid).values_list(*CONTEXT_FIELDS).first()
-    levels = {
-        level: (status, skip_reason, answers)
-        for level, status, skip_reason, answers in LevelAnswer.objects.filter(
-            project=pid
-        ).values_list("level", "status", "skip_reason", "answers")
+    rows = plan_rows(project.pk)
+    names = {kind: {pk: name for pk, name, *_ in rows[kind]} for kind in NAMED_KINDS}
+    entities = names["entity"]
+    names["relationship"] = {
+        pk: relationship_name(entities[source], entities[target])
+        for pk, source, target, *_ in rows["relationship"]
     }
-    decisions = list(
-        Decision.objects.filter(project=pid)
-        .order_by("id")
-        .values_list(
-            "entry__slug",
-            "status",
-            "problem",
-            "rationale",
-            "journey_step__name",
-            "operation__name",
-            "entity__name",
-            "relationship__source__name",
-            "relationship__target__name",
-            "entry_id",
-            "entry__team_id",
-        )
-    )
-    techniques = list(
-        TechniqueChoice.objects.filter(project=pid)
-        .order_by("id")
-        .values_list("entry__slug", "status", "notes", "entry_id", "entry__team_id")
-    )
-    custom_ids = {row[-2] for row in [*decisions, *techniques] if row[-1] == project.team_id}
-    custom = (
-        CatalogueEntry.objects.filter(pk__in=custom_ids).order_by("pk").values_list(*ENTRY_FIELDS)
-        if custom_ids
-        else []
-    )
-    core = {
-        key: (answer, levels_)
-        for key, answer, levels_ in CoreQuestion.objects.filter(project=pid).values_list(
-            "key", "answer", "levels"
-        )
-    }
-    rows = {
-        "steps": JourneyStep.objects.values_list(*STEP_FIELDS),
-        "boundaries": Boundary.objects.values_list(*BOUNDARY_FIELDS),
-        "entities": Entity.objects.values_list(
-            "name",
-            "description",
-            "source_of_truth",
-            "boundary__name",
-            "concurrency",
-            "denormalized",
-        ),
-        "relationships": Relationship.objects.values_list(
-            "source__name", "target__name", "cardinality", "sync", "failure"
-        ),
-        "dismissals": Dismissal.objects.values_list("finding_key", "reason"),
-    }
-    rows = {name: list(qs.filter(project=pid).order_by("id")) for name, qs in rows.items()}
-    # One row per (operation, entity it touches), in entity order; None: it touches none.
-    operations: dict[int, tuple] = {}
-    for op_id, *fields, entity in (
-        Operation.objects.filter(project=pid)
-        .order_by("id", "entities__id")
-        .values_list(
-            "id", "name", "category", "boundary__name", "trigger", "latency", "entities__name"
-        )
-    ):
-        operations.setdefault(op_id, (*fields, []))[-1].extend([] if entity is None else [entity])
+    entries = {pk: (team, slug, fields) for pk, team, slug, *fields in rows["entry"]}
+    touched: dict[int, list[str]] = {}
+    for operation, entity in rows["operation_entity"]:
+        touched.setdefault(operation, []).append(entities[entity])
+
+    def resolver(spec: registry.Field) -> dict | None:
+        """How a stored reference reads in the document: slugs for catalogue entries,
+        names for rows; None for a field stored as it reads."""
+        if spec.type != "ref":
+            return None
+        if spec.ref in ("pattern", "technique"):
+            return {pk: slug for pk, (_, slug, _) in entries.items()}
+        return names[spec.ref]
+
+    def rows_of(kind: registry.RowKind) -> list[dict[str, Any]]:
+        fields = stored_fields(kind.key)
+        keys = [f.doc_key for f in fields]
+        resolve = [(i, resolver(f)) for i, f in enumerate(fields) if f.type == "ref"]
+        lists = [f.doc_key for f in kind.fields if f.type == "refs"]
+        out = []
+        for pk, *stored in rows[kind.key]:
+            for i, lookup in resolve:
+                if stored[i] is not None:
+                    stored[i] = lookup[stored[i]]
+            row = dict(zip(keys, stored, strict=False))
+            for key in lists:
+                row[key] = touched.get(pk, [])
+            if kind.key == "decision":
+                revealed = zip(REVEALED_BY_KINDS, stored[len(fields) :], strict=True)
+                row["revealed_by"] = next(
+                    ({"kind": k, "name": names[k][ref]} for k, ref in revealed if ref is not None),
+                    None,
+                )
+            out.append(row)
+        return out
+
+    levels = {row[1]: row[2:] for row in rows["level"]}
+    core = {key: (answer, levels_) for _, key, answer, levels_ in rows["core"]}
+    context = rows["context"][0][1:] if rows["context"] else None
+    # The team's own entries the plan uses travel with it (`rows` has only used ones).
+    custom = sorted(pk for pk, (team, _, _) in entries.items() if team == project.team_id)
     return {
         "schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
         "project": {"name": project.name, "description": project.description},
         "context": _context_dict(context),
         "levels": {str(n): _level_dict(levels.get(n), str(n)) for n in registry.LEVEL_NUMBERS},
-        "journey_steps": [dict(zip(STEP_FIELDS, row, strict=True)) for row in rows["steps"]],
-        "boundaries": [dict(zip(BOUNDARY_FIELDS, row, strict=True)) for row in rows["boundaries"]],
-        "operations": [
-            {
-                "name": name,
-                "category": category,
-                "boundary": boundary,
-                "trigger": trigger,
-                "latency": latency,
-                "entities": entities,
-            }
-            for name, category, boundary, trigger, latency, entities in operations.values()
+        **{kind.list_key: rows_of(kind) for kind in registry.ROW_KIND_LIST},
+        "custom_entries": [
+            dict(zip(ENTRY_FIELDS, (entries[pk][1], *entries[pk][2]), strict=True)) for pk in custom
         ],
-        "entities": [
-            {
-                "name": name,
-                "description": description,
-                "source_of_truth": truth,
-                "boundary": boundary,
-                "concurrency": concurrency,
-                "denormalized": denormalized,
-            }
-            for name, description, truth, boundary, concurrency, denormalized in rows["entities"]
-        ],
-        "relationships": [
-            {
-                "source": source,
-                "target": target,
-                "cardinality": cardinality,
-                "sync": sync,
-                "failure": failure,
-            }
-            for source, target, cardinality, sync, failure in rows["relationships"]
-        ],
-        "decisions": [
-            {
-                "pattern": d[0],
-                "status": d[1],
-                "problem": d[2],
-                "rationale": d[3],
-                "revealed_by": _revealed_by(*d[4:9]),
-            }
-            for d in decisions
-        ],
-        "techniques": [
-            {"technique": slug, "status": status, "notes": notes}
-            for slug, status, notes, _, _ in techniques
-        ],
-        "custom_entries": [dict(zip(ENTRY_FIELDS, row, strict=True)) for row in custom],
         "core_questions": {
             key: {
                 "answer": core[key][0] if key in core else "",
@@ -213,9 +136,13 @@ def plan_document(project: Project) -> dict[str, Any]:
             for key in CoreQuestionKey.values
         },
         "dismissed_findings": [
-            {"key": key, "reason": reason} for key, reason in rows["dismissals"]
+            {"key": key, "reason": reason} for _, key, reason in rows["dismissal"]
         ],
     }
+
+
+# The kinds other rows refer to by name.
+NAMED_KINDS = ["journey_step", "boundary", "operation", "entity"]
 
 
 def _context_dict(context: tuple | None) -> dict[str, Any]:
@@ -234,21 +161,6 @@ def _level_dict(answer: tuple | None, number: str) -> dict[str, Any]:
     # Only the method's own questions travel; other keys in the JSON field are not the plan.
     answers = {k: stored[k] for k in QUESTION_KEYS[number] if isinstance(stored.get(k), str)}
     return {"status": status, "skip_reason": skip_reason, "answers": answers}
-
-
-def _revealed_by(
-    step: str | None, operation: str | None, entity: str | None, source: str | None, target
-) -> dict[str, str] | None:
-    """The named source of a decision (names are None where the link is empty)."""
-    if step is not None:
-        return {"kind": "journey_step", "name": step}
-    if operation is not None:
-        return {"kind": "operation", "name": operation}
-    if entity is not None:
-        return {"kind": "entity", "name": entity}
-    if source is not None:
-        return {"kind": "relationship", "name": relationship_name(source, target)}
-    return None
 
 
 def document_hash(document: dict[str, Any]) -> str:

@@ -1,0 +1,147 @@
+"""Every row of one plan in one SQL statement.
+
+The advisor reads the plan document after every save, so reading it must be cheap:
+one `UNION ALL` over the plan's tables, each branch giving (part, id, text columns…),
+instead of a query per table. The statement is built once per process from the
+models' own table and column names, with every value cast to text (portable between
+PostgreSQL and SQLite) and turned back into its Python type here.
+
+`plan_rows(project_id)` answers {part: [(id, values…), …]} with each part's rows in id
+order; `planner.document.plan_document` assembles the document from them.
+"""
+
+import json
+from functools import cache
+
+from django.db import connection
+
+from planner.models import (
+    ROW_MODELS,
+    CatalogueEntry,
+    Context,
+    CoreQuestion,
+    Decision,
+    Dismissal,
+    LevelAnswer,
+    Operation,
+    TechniqueChoice,
+)
+from planner.registry import CONTEXT_FIELDS, REVEALED_BY_KINDS, ROW_KINDS, Field
+
+TEXT, FLAG, NUMBER, JSON = "text", "flag", "number", "json"
+
+TYPES = {"text": TEXT, "line": TEXT, "choice": TEXT, "flag": FLAG, "ref": NUMBER, "choices": JSON}
+
+
+def stored_fields(kind: str) -> list[Field]:
+    """The fields of a row kind held in its own table (many-to-many lists apart)."""
+    return [f for f in ROW_KINDS[kind].fields if f.type != "refs"]
+
+
+def _typed(fields: list[Field]) -> list[tuple[str, str]]:
+    return [(f.name, TYPES[f.type]) for f in fields]
+
+
+# part -> (model, [(field name, type)]): what the document needs of each table. A row
+# kind's part is its registry fields; a decision adds the rows that revealed it.
+PARTS: dict[str, tuple] = {
+    "context": (Context, _typed(CONTEXT_FIELDS)),
+    "level": (
+        LevelAnswer,
+        [("level", NUMBER), ("status", TEXT), ("skip_reason", TEXT), ("answers", JSON)],
+    ),
+    "core": (CoreQuestion, [("key", TEXT), ("answer", TEXT), ("levels", JSON)]),
+    **{key: (ROW_MODELS[key], _typed(stored_fields(key))) for key in ROW_KINDS},
+    "dismissal": (Dismissal, [("finding_key", TEXT), ("reason", TEXT)]),
+}
+PARTS["decision"][1].extend((kind, NUMBER) for kind in REVEALED_BY_KINDS)
+ENTRY_FIELDS = [
+    ("team", NUMBER),
+    ("slug", TEXT),
+    ("name", TEXT),
+    ("kind", TEXT),
+    ("category", TEXT),
+    ("summary", TEXT),
+    ("problems", TEXT),
+    ("when_to_use", TEXT),
+    ("when_not_to", TEXT),
+    ("complexity", TEXT),
+    ("builtin_platforms", JSON),
+]
+WIDTH = max(len(fields) for _, fields in [*PARTS.values(), (None, ENTRY_FIELDS)])
+
+
+def _columns(model, fields) -> list[str]:
+    q = connection.ops.quote_name
+    columns = [f"CAST({q(model._meta.get_field(name).column)} AS TEXT)" for name, _ in fields]
+    return columns + ["CAST(NULL AS TEXT)"] * (WIDTH - len(columns))
+
+
+@cache
+def statement() -> tuple[str, int]:
+    """The SQL and how many times it takes the project's id. It is made of our models'
+    table and column names only; the project's id is its one parameter."""
+    q = connection.ops.quote_name
+    branches = []
+    for part, (model, fields) in PARTS.items():
+        table = q(model._meta.db_table)
+        columns = ", ".join(_columns(model, fields))
+        branches.append(
+            f"SELECT '{part}', {q('id')}, {columns} FROM {table} WHERE {q('project_id')} = %s"  # noqa: S608
+        )
+    # The operations' entities (many to many), as (operation id, entity id).
+    through = Operation.entities.through
+    table, operations = q(through._meta.db_table), q(Operation._meta.db_table)
+    padding = ", ".join(["CAST(NULL AS TEXT)"] * (WIDTH - 1))
+    branches.append(
+        f"SELECT 'operation_entity', {q('operation_id')}, CAST({q('entity_id')} AS TEXT), "  # noqa: S608
+        f"{padding} FROM {table} WHERE {q('operation_id')} IN "
+        f"(SELECT id FROM {operations} WHERE project_id = %s)"
+    )
+    # The catalogue entries the plan's decisions and techniques use.
+    entries = q(CatalogueEntry._meta.db_table)
+    used = " UNION ".join(
+        f"SELECT {q('entry_id')} FROM {q(m._meta.db_table)} WHERE project_id = %s"  # noqa: S608
+        for m in (Decision, TechniqueChoice)
+    )
+    columns = ", ".join(_columns(CatalogueEntry, ENTRY_FIELDS))
+    branches.append(f"SELECT 'entry', id, {columns} FROM {entries} WHERE id IN ({used})")  # noqa: S608
+    sql = " UNION ALL ".join(branches) + " ORDER BY 1, 2"
+    return sql, sql.count("%s")
+
+
+CONVERT = {FLAG: lambda text: text in ("1", "true", "t"), NUMBER: int, JSON: json.loads}
+
+
+@cache
+def _converters() -> dict[str, tuple[int, list[tuple[int, object]]]]:
+    """For each part, how many values it has and the positions of those that are not
+    text, with their converter."""
+    specs = {part: fields for part, (_, fields) in PARTS.items()}
+    specs["operation_entity"] = [("entity", NUMBER)]
+    specs["entry"] = ENTRY_FIELDS
+    return {
+        part: (
+            len(fields),
+            [(i, CONVERT[kind]) for i, (_, kind) in enumerate(fields) if kind != TEXT],
+        )
+        for part, fields in specs.items()
+    }
+
+
+def plan_rows(project_id: int) -> dict[str, list[tuple]]:
+    """{part: [(id, value, …), …]} for every part of the plan, each in id order."""
+    sql, uses = statement()
+    converters = _converters()
+    rows: dict[str, list[tuple]] = {part: [] for part in converters}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [project_id] * uses)
+        for part, pk, *values in cursor.fetchall():
+            count, convert = converters[part]
+            del values[count:]  # the padding of shorter parts
+            for i, to_python in convert:
+                if values[i] is not None:
+                    values[i] = to_python(values[i])
+            rows[part].append((pk, *values))
+    rows["operation_entity"].sort()
+    return rows
