@@ -45,7 +45,8 @@ def test_nginx_appends_to_forwarded_for_for_the_trusted_proxy_count():
 
 
 PRODUCTION_ENV = {
-    **os.environ,
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for themselves; production never does.
+    **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
     "DEBUG": "false",
     "SECRET_KEY": "production-like-secret-" + "k7Q2" * 12,
     "ALLOWED_HOSTS": "example.com",
