@@ -3,7 +3,7 @@ made from an older version merges field by field."""
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F
 from django.utils.choices import flatten_choices
 
@@ -27,12 +27,13 @@ def save_versioned(instance: models.Model, expected_version: int, fields: list[s
     """
     model = type(instance)
     values = {name: getattr(instance, name) for name in fields}
-    with transaction.atomic():
-        updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
-            version=F("version") + 1, **values
-        )
-        if not updated:
-            raise StaleVersion(model.objects.filter(pk=instance.pk).first())
+    # One statement is atomic by itself: no savepoint around it (callers that write
+    # more than this row open their own transaction).
+    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1, **values
+    )
+    if not updated:
+        raise StaleVersion(model.objects.filter(pk=instance.pk).first())
     instance.version = expected_version + 1
 
 
