@@ -12,7 +12,7 @@ from tests.planner.plans import fill_plan
 STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
 MAX_QUERIES = 45
 # Ceilings measured after the rework (issue 8 aims at 10 and 12): a page is session, user,
-# access (2), the plan's small parts (3), row_counts, its step's findings and its lists;
+# access (1), the plan's small parts (3), row_counts, its step's findings and its lists;
 # a save adds its writes and savepoints and plan_document (11) for the advisor.
 PAGE_QUERIES, SAVE_QUERIES = 12, 36
 
