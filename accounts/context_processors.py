@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from accounts.teams import current_team
+from accounts.teams import current_team, user_memberships
 
 
 def teams(request: HttpRequest) -> dict:
@@ -8,5 +8,8 @@ def teams(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    memberships = list(user.membership_set.select_related("team").order_by("team__name"))
+    # A project page loaded them with its access check (planner.access): no second query.
+    memberships = getattr(request, "memberships", None)
+    if memberships is None:
+        memberships = list(user_memberships(user))
     return {"memberships": memberships, "current_team": current_team(request, memberships)}

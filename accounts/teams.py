@@ -5,6 +5,11 @@ from django.http import HttpRequest
 SESSION_KEY = "team_id"
 
 
+def user_memberships(user):
+    """The user's memberships with their teams, in the order the navigation lists them."""
+    return user.membership_set.select_related("team").order_by("team__name", "team_id")
+
+
 def current_team(request: HttpRequest, memberships=None):
     if memberships is None:
         memberships = list(request.user.membership_set.select_related("team"))

@@ -7,7 +7,9 @@ Drops and recreates the database BENCH_DB (default `backplan_inprocess`) on BENC
 every list (tests/planner/plans.py `fill_plan`), then times, with Django's test
 client and DEBUG off:
 
-- a GET of every workspace step page (context, 1..6, core) and of the findings page;
+- a GET of every workspace step page (context, 1..6, core), rendered (the page cache
+  emptied first, as after any change to what the page shows) and from the page cache
+  (planner/page_cache.py), and of the findings page;
 - HTMX saves: a row edit (a journey step), an answer (level 1) and a context save.
 
 For each it prints the median and minimum CPU time of this process
@@ -116,14 +118,20 @@ def timed(fn, runs: int, warmup: int = 2) -> dict:
 
 
 def targets(project, client) -> dict:
+    from django.core.cache import cache
     from django.urls import reverse
 
     from planner.models import Context, JourneyStep, LevelAnswer
 
+    def uncached(n):
+        cache.clear()  # the page renders, as after any change to what it shows
+
     out = {}
     for step in STEPS:
         url = reverse("workspace_step", args=[project.pk, step])
-        out[f"GET step {step}"] = lambda n, url=url: client.get(url)
+        render = out[f"GET step {step}"] = lambda n, _=None, url=url: client.get(url)
+        render.prepare = uncached
+        out[f"GET step {step} cached"] = lambda n, url=url: client.get(url)
     findings_url = reverse("findings", args=[project.pk])
     out["GET findings"] = lambda n: client.get(findings_url)
 
@@ -204,21 +212,28 @@ def main() -> None:
     if args.profile:
         profile(targets(project, client)[args.profile], args.runs)
         return
-    print(f"{'target':<18}{'cpu ms':>9}{'min':>8}{'wall ms':>9}{'queries':>9}{'KB':>7}")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'target':<25}{'cpu ms':>9}{'min':>8}{'wall ms':>9}{'queries':>9}{'KB':>7}")
     for name, fn in targets(project, client).items():
         if args.only and not any(name.startswith(p) for p in args.only.split(",")):
             continue
         r = results[name] = timed(fn, args.runs)
         print(
-            f"{name:<18}{r['cpu_ms']:9.1f}{r['cpu_min_ms']:8.1f}{r['wall_ms']:9.1f}"
+            f"{name:<25}{r['cpu_ms']:9.1f}{r['cpu_min_ms']:8.1f}{r['wall_ms']:9.1f}"
             f"{r['queries']:9d}{r['bytes'] / 1024:7.0f}",
             flush=True,
         )
+    load = os.getloadavg()
+    print(f"load average {' '.join(f'{x:.2f}' for x in load)}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     import json
 
     (RESULTS / "bench_inprocess.json").write_text(
-        json.dumps({"rows": args.rows, "runs": args.runs, "results": results}, indent=2) + "\n"
+        json.dumps(
+            {"rows": args.rows, "runs": args.runs, "load_average": load, "results": results},
+            indent=2,
+        )
+        + "\n"
     )
 
 

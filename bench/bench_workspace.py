@@ -55,7 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-DB_NAME = "backplan_bench"
+DB_NAME = os.environ.get("BENCH_DB", "backplan_bench")
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8601"))
 CLIENTS = 32
 ROWS = 200

@@ -80,6 +80,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.teams",
+                # Last: while a page renders for the page cache, it overrides the
+                # per-response values above (CSRF token, CSP nonce) with placeholders.
+                "planner.page_cache.context_placeholders",
             ],
         },
     },
@@ -93,6 +96,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
+}
+
+# The page cache (planner/page_cache.py) keys pages by versions read from the database
+# on every request, so each process may keep its own: an entry can go unused, never
+# stale. Bounded in number and age; a shared cache (Redis, memcached) works unchanged.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "backplan-pages",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "300"))},
+    }
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

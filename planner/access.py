@@ -11,9 +11,11 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import FilteredRelation, Q
 from django.http import Http404, HttpRequest
 
 from accounts.models import Membership, Role
+from accounts.teams import user_memberships
 from planner.models import Project
 
 ROLE_MESSAGES = {
@@ -22,27 +24,48 @@ ROLE_MESSAGES = {
 }
 
 
+def user_access(user, project_id: int) -> tuple[Project | None, Membership | None, list]:
+    """One query: the user's memberships with their teams (the navigation lists them),
+    and the project joined to the membership of its team, if the user has one.
+
+    Returns the project (with its team), that membership (so the role), and every
+    membership of the user; (None, None, memberships) when the user is not in the
+    project's team or there is no such project.
+    """
+    here = FilteredRelation("team__projects", condition=Q(team__projects__pk=project_id))
+    memberships = list(
+        user_memberships(user).annotate(project_here=here).select_related("project_here")
+    )
+    for membership in memberships:
+        project = getattr(membership, "project_here", None)  # unset when nothing joined
+        if project is not None:
+            project.team = membership.team
+            return project, membership, memberships
+    return None, None, memberships
+
+
 def get_project(user, project_id: int, role: str = Role.VIEWER) -> tuple[Project, Membership]:
+    project, membership, _ = checked_access(user, project_id, role)
+    return project, membership
+
+
+def checked_access(user, project_id: int, role: str) -> tuple[Project, Membership, list]:
     if not user.is_authenticated:
         raise Http404("No such project.")
-    membership = (
-        Membership.objects.select_related("team")
-        .filter(user=user, team__projects=project_id)
-        .first()
-    )
+    project, membership, memberships = user_access(user, project_id)
     if membership is None:
         raise Http404("No such project.")
     if not membership.allows(role):
         raise PermissionDenied(ROLE_MESSAGES.get(role, "You do not have access to this."))
-    project = Project.objects.select_related("team").get(pk=project_id)
-    return project, membership
+    return project, membership, memberships
 
 
 def project_view(role: str = Role.VIEWER):
     """Decorator: resolve `project_id` into `project`, enforcing membership and role.
 
     The view receives `request.membership` too, so templates can show or hide
-    controls; the check itself happens here, never in a template.
+    controls; the check itself happens here, never in a template. The same query
+    loads all the user's memberships (`request.memberships`) for the navigation.
 
     `project_view` goes above every other decorator of the view (`require_POST` and
     the like), so the method is checked only for members: otherwise a 405 would tell
@@ -54,8 +77,9 @@ def project_view(role: str = Role.VIEWER):
         def wrapper(request: HttpRequest, project_id: int, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            project, membership = get_project(request.user, project_id, role)
+            project, membership, memberships = checked_access(request.user, project_id, role)
             request.membership = membership
+            request.memberships = memberships  # for the navigation (accounts.context_processors)
             return view(request, project, *args, **kwargs)
 
         return wrapper

@@ -18,6 +18,7 @@ from planner.access import ROLE_MESSAGES, project_view
 from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
 from planner.models import Context, CoreQuestion, CoreQuestionKey, Project, TechniqueChoice
+from planner.page_cache import page_cached
 from planner.registry import STEP_TITLES, STEPS
 from planner.rows import ROW_KINDS, RowKind
 from planner.versioning import StaleVersion, save_versioned, stale_merge
@@ -242,6 +243,7 @@ def technique_checklist(plan: Plan) -> list[tuple]:
 
 
 @project_view()
+@page_cached
 def workspace_step(request: HttpRequest, project: Project, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404("No such step.")

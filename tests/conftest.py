@@ -13,6 +13,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The page cache lives in the process: a test must not find a page another one
+    cached (project ids come back after a rollback)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def make_user(
     email: str = "someone@example.com", password: str = "a-long-passphrase-1", **extra
 ) -> User:

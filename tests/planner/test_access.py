@@ -3,9 +3,14 @@
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from planner.access import get_project
 from planner.models import Boundary
+from tests.conftest import client_for, make_team
 
 SAMPLE_KWARGS = {
     "step": "1",
@@ -131,3 +136,20 @@ def test_members_can_read_every_step(client_name, project, request):
     client = request.getfixturevalue(client_name)
     for step in ["context", "1", "2", "3", "4", "5", "6", "core"]:
         assert client.get(reverse("workspace_step", args=[project.pk, step])).status_code == 200
+
+
+def test_access_is_one_query_and_the_navigation_reuses_it(project, owner, outsider):
+    make_team("Zeta", viewer=owner)  # a second team: the switcher shows both
+    with CaptureQueriesContext(connection) as captured:
+        loaded, membership = get_project(owner, project.pk)
+        assert (loaded, loaded.team, membership.role) == (project, project.team, "owner")
+    assert len(captured) == 1
+    with pytest.raises(Http404):
+        get_project(outsider, project.pk)
+
+    client = client_for(owner)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("project_settings", args=[project.pk]))
+    assert b'id="team-switcher"' in response.content and b"Zeta" in response.content
+    membership_queries = [q for q in captured if '"accounts_membership"' in q["sql"]]
+    assert len(membership_queries) == 1, [q["sql"][:120] for q in membership_queries]
