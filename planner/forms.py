@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
@@ -303,13 +306,16 @@ def decision_sources(rows: dict) -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
+TECHNIQUE_STATUSES = [("", "Undecided"), *TechniqueChoice.Status.choices]
+
+
 class TechniqueForm(VersionedForm):
     """One line of the Level 6 checklist. Leaving the status undecided removes the line."""
 
     merges_when_new = True
 
     status = forms.ChoiceField(
-        choices=[("", "Undecided")] + TechniqueChoice.Status.choices,
+        choices=TECHNIQUE_STATUSES,
         required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
@@ -328,6 +334,51 @@ class TechniqueForm(VersionedForm):
         self.fields["version"].initial = self.instance.version
         if self.instance.pk is None:
             self.initial["status"] = ""
+
+
+@dataclass
+class ChecklistLine:
+    """One line of the Level 6 checklist as its partial draws it, with the same names a
+    `TechniqueForm` reads back. The checklist shows every technique of the catalogue
+    (a team may have hundreds), so a line is plain values, not a form: a form is built
+    only for the line being saved, and a refused save is drawn from it."""
+
+    entry: CatalogueEntry
+    choice: TechniqueChoice
+    status: str
+    notes: str
+    version: int
+    original_status: str
+    original_notes: str
+    conflict: list | None = None
+    errors: list[str] = dataclass_field(default_factory=list)
+
+    @property
+    def prefix(self) -> str:
+        return f"t{self.entry.pk}"
+
+    @classmethod
+    def of(cls, entry: CatalogueEntry, choice: TechniqueChoice) -> "ChecklistLine":
+        status = choice.status if choice.pk else ""
+        return cls(entry, choice, status, choice.notes, choice.version, status, choice.notes)
+
+    @classmethod
+    def from_form(cls, entry: CatalogueEntry, form: "TechniqueForm") -> "ChecklistLine":
+        def original(name: str) -> str:
+            value = form.original(name) if form.originals_sent() else None
+            return form[name].value() if value is None else value
+
+        return cls(
+            entry,
+            form.instance,
+            form["status"].value() or "",
+            form["notes"].value() or "",
+            form["version"].value() or 0,
+            original("status") or "",
+            original("notes") or "",
+            form.conflict,
+            [error for errors in form.errors.values() for error in errors],
+        )
 
 
 class CoreQuestionForm(VersionedForm):

@@ -13,7 +13,7 @@ from django_htmx.http import reswap
 from accounts.models import Role
 from accounts.teams import current_team
 from planner import forms as plan_forms
-from planner import services
+from planner import registry, services
 from planner.access import ROLE_MESSAGES, project_view
 from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
@@ -179,6 +179,8 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         )
         if lv.number == 6:
             ctx["checklist"] = technique_checklist(plan)
+            ctx["technique_statuses"] = plan_forms.TECHNIQUE_STATUSES
+            ctx["notes_limit"] = registry.ROW_KINDS["technique"].field("notes").limit
     ctx.update(overrides)
     return ctx
 
@@ -228,18 +230,15 @@ def row_form(project: Project, kind: RowKind, data=None, instance=None):
     return kind.form(data, instance=instance, project=project, prefix=prefix, **extra)
 
 
-def technique_checklist(plan: Plan) -> list[tuple]:
+def technique_checklist(plan: Plan) -> list[plan_forms.ChecklistLine]:
     chosen = {choice.entry_id: choice for choice in plan.rows["technique"]}
-    items = []
-    for entry in plan.techniques:
-        choice = chosen.get(entry.pk) or TechniqueChoice(
-            project=plan.project, entry=entry, version=0
+    return [
+        plan_forms.ChecklistLine.of(
+            entry,
+            chosen.get(entry.pk) or TechniqueChoice(project=plan.project, entry=entry, version=0),
         )
-        form = plan_forms.TechniqueForm(
-            instance=choice, project=plan.project, prefix=f"t{entry.pk}"
-        )
-        items.append((entry, choice, form))
-    return items
+        for entry in plan.techniques
+    ]
 
 
 @project_view()
@@ -656,14 +655,14 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
     plan.counts = row_counts(project)
     saved = next((c for c in plan.rows["technique"] if c.entry_id == entry_id), None)
     saved = saved or TechniqueChoice(project=project, entry=entry, version=0)
-    form = form or plan_forms.TechniqueForm(instance=saved, project=project, prefix=f"t{entry_id}")
+    line = plan_forms.ChecklistLine.from_form(entry, form) if form else None
     return respond(
         request,
         plan,
         "6",
         "technique",
         status,
-        ctx={"item": (entry, saved, form), "saved": status == 200},
+        ctx={"line": line or plan_forms.ChecklistLine.of(entry, saved), "saved": status == 200},
         anchor=f"#technique-{entry_id}",
     )
 
