@@ -63,14 +63,15 @@ def relationship_name(source: str, target: str) -> str:
 # --- Export -------------------------------------------------------------------------
 
 
-def plan_document(project: Project) -> dict[str, Any]:
+def plan_document(project: Project, rows: dict[str, list] | None = None) -> dict[str, Any]:
     """The whole plan as the versioned JSON document, in one query (`plan_rows`).
 
     Never from model instances: the advisor runs on this document after every save,
     so building it must cost little. Each list's rows carry their registry fields,
-    with references written as names (or slugs for catalogue entries).
+    with references written as names (or slugs for catalogue entries). `rows` are the
+    plan's `plan_rows`, when the caller has read them already.
     """
-    rows = plan_rows(project.pk)
+    rows = rows if rows is not None else plan_rows(project.pk)
     names = {kind: {pk: name for pk, name, *_ in rows[kind]} for kind in NAMED_KINDS}
     entities = names["entity"]
     names["relationship"] = {
@@ -113,9 +114,9 @@ def plan_document(project: Project) -> dict[str, Any]:
             out.append(row)
         return out
 
-    levels = {row[1]: row[2:] for row in rows["level"]}
-    core = {key: (answer, levels_) for _, key, answer, levels_ in rows["core"]}
-    context = rows["context"][0][1:] if rows["context"] else None
+    levels = {row[1]: row[2:5] for row in rows["level"]}  # (status, skip reason, answers)
+    core = {key: (answer, levels_) for _, key, answer, levels_, _ in rows["core"]}
+    context = rows["context"][0][1:-1] if rows["context"] else None  # without its version
     # The team's own entries the plan uses travel with it (`rows` has only used ones).
     custom = sorted(pk for pk, (team, _, _) in entries.items() if team == project.team_id)
     return {

@@ -134,6 +134,8 @@ class VersionedForm(forms.ModelForm):
         name = self.cleaned_data["name"].strip()
         if not name:
             raise ValidationError("A name is required.")
+        if self.instance.pk and name.casefold() == self.instance.name.casefold():
+            return name  # its own name as stored: the database keeps names unique
         model = type(self.instance)
         duplicates = model.objects.filter(project=self.project, name__iexact=name)
         if duplicates.exclude(pk=self.instance.pk).exists():

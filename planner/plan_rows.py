@@ -45,12 +45,23 @@ def _typed(fields: list[Field]) -> list[tuple[str, str]]:
 # part -> (model, [(field name, type)]): what the document needs of each table. A row
 # kind's part is its registry fields; a decision adds the rows that revealed it.
 PARTS: dict[str, tuple] = {
-    "context": (Context, _typed(CONTEXT_FIELDS)),
+    # The context, levels and core answers end with their version: a save's page is
+    # drawn from these same rows (`workspace.load_plan(parts=...)`).
+    "context": (Context, [*_typed(CONTEXT_FIELDS), ("version", NUMBER)]),
     "level": (
         LevelAnswer,
-        [("level", NUMBER), ("status", TEXT), ("skip_reason", TEXT), ("answers", JSON)],
+        [
+            ("level", NUMBER),
+            ("status", TEXT),
+            ("skip_reason", TEXT),
+            ("answers", JSON),
+            ("version", NUMBER),
+        ],
     ),
-    "core": (CoreQuestion, [("key", TEXT), ("answer", TEXT), ("levels", JSON)]),
+    "core": (
+        CoreQuestion,
+        [("key", TEXT), ("answer", TEXT), ("levels", JSON), ("version", NUMBER)],
+    ),
     **{key: (ROW_MODELS[key], _typed(stored_fields(key))) for key in ROW_KINDS},
     "dismissal": (Dismissal, [("finding_key", TEXT), ("reason", TEXT)]),
 }

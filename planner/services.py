@@ -30,6 +30,16 @@ def activity_record(*, project: Project, user: User | None, summary: str) -> Non
     Project.objects.filter(pk=project.pk).update(updated_at=project.updated_at)
 
 
+def level_locked(project: Project, number: int) -> LevelAnswer:
+    """The level's answer row, locked for this transaction (created if it was missing)."""
+    rows = LevelAnswer.objects.select_for_update().filter(project=project, level=number)
+    answer = rows.first()
+    if answer is None:
+        ensure_plan_rows(project)
+        answer = rows.get()
+    return answer
+
+
 def level_answer_save(
     *, project: Project, level: Level, key: str, value: str, original: str, version: int, user
 ) -> LevelAnswer:
@@ -40,9 +50,8 @@ def level_answer_save(
     the person found it (they edited different questions); otherwise it is
     refused with the current text, so nothing is overwritten unseen.
     """
-    LevelAnswer.objects.get_or_create(project=project, level=level.number)
     with transaction.atomic():
-        answer = LevelAnswer.objects.select_for_update().get(project=project, level=level.number)
+        answer = level_locked(project, level.number)
         current = answer.answers.get(key, "")
         if answer.version != version and current != original and current != value:
             raise StaleVersion(answer)
@@ -63,9 +72,8 @@ def level_status_set(
     """Mark a level complete, reopen it or skip it. Rules are checked by the caller's form
     (never-skip, reason required) and by the caller's check of what completion
     still needs (`Plan.missing_for_completion`)."""
-    LevelAnswer.objects.get_or_create(project=project, level=level.number)
     with transaction.atomic():
-        answer = LevelAnswer.objects.select_for_update().get(project=project, level=level.number)
+        answer = level_locked(project, level.number)
         if action == "complete":
             answer.status, answer.skip_reason = LevelStatus.COMPLETE, ""
         elif action == "skip":
@@ -115,7 +123,9 @@ def findings_refresh(plan, document: dict | None = None) -> list[Finding]:
     """Run the advisor on the plan as stored now and keep the findings, one row per step,
     stamped with the project's `updated_at`; the dashboard summary follows."""
     project = plan.project
-    findings = advise(document if document is not None else plan_document(project))
+    if document is None:
+        document = plan_document(project, plan.parts)
+    findings = advise(document)
     stamp = findings_stamp(project)
     findings_write(
         project.pk,

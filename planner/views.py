@@ -19,6 +19,7 @@ from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
 from planner.models import Context, CoreQuestion, CoreQuestionKey, Project, TechniqueChoice
 from planner.page_cache import page_cached
+from planner.plan_rows import plan_rows
 from planner.registry import STEP_TITLES, STEPS
 from planner.rows import ROW_KINDS, RowKind
 from planner.versioning import StaleVersion, save_versioned, stale_merge
@@ -205,8 +206,10 @@ PAGE_ROWS = 25  # a list longer than this shows its first rows and a "show all" 
 
 
 def step_plan(project: Project, step: str) -> Plan:
-    """What a save answers with: the step's small parts and the rows its lists show."""
-    return load_plan(project, step, page_rows=PAGE_ROWS)
+    """What a save answers with: the step's small parts and the rows its lists show,
+    from one read of the whole plan (`plan_rows`) that the advisor then reads too. A
+    view that loads it *before* writing calls `plan.stale()` after the write."""
+    return load_plan(project, step, page_rows=PAGE_ROWS, parts=plan_rows(project.pk))
 
 
 def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False) -> dict:
@@ -407,6 +410,7 @@ def level_status(request: HttpRequest, project: Project, number: int) -> HttpRes
                 reason=form.cleaned_data["skip_reason"],
                 user=request.user,
             )
+            plan.stale()
             return respond(request, plan, str(number), "level-status")
     return respond(
         request,
@@ -540,7 +544,8 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
             status=status,
         )
     plan = step_plan(project, str(kind.level))
-    row = row_get(project, kind.key, pk)
+    row = next((r for r in plan.rows[kind.key] if r.pk == pk), None)  # among those shown
+    row = row or row_get(project, kind.key, pk)
     return respond(
         request,
         plan,
@@ -651,6 +656,7 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
                 project=project, user=request.user, summary=f"updated technique {entry}"
             )
             form = None  # the fresh form below carries the saved version
+    plan.stale()
     plan.rows["technique"] = list(row_queryset(project, "technique"))
     plan.counts = row_counts(project)
     saved = next((c for c in plan.rows["technique"] if c.entry_id == entry_id), None)

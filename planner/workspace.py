@@ -64,6 +64,13 @@ class Plan:
     core: dict[str, CoreQuestion]
     rows: dict[str, list] = field(default_factory=dict)
     techniques: list[CatalogueEntry] = field(default_factory=list)
+    # Every row of the plan as `plan_rows` read it, when the plan was loaded from them
+    # (after a save): the advisor's document is built from the same read.
+    parts: dict[str, list] | None = None
+
+    def stale(self) -> None:
+        """The plan was written since it was loaded: the advisor must read it anew."""
+        self.parts = None
 
     def missing_for_completion(self, level: Level) -> list[str]:
         answers = self.levels[level.number].answers
@@ -146,21 +153,36 @@ def row_counts(project: Project) -> dict[str, int]:
 
 
 def load_plan(
-    project: Project, step: str | None = None, *, page_rows: int | None = None, show_all: str = ""
+    project: Project,
+    step: str | None = None,
+    *,
+    page_rows: int | None = None,
+    show_all: str = "",
+    parts: dict[str, list] | None = None,
 ) -> Plan:
     """Load what `step` shows in a fixed number of queries, whatever the plan's size.
 
     With `page_rows`, each list loads only its first `page_rows` rows (except the list
     named by `show_all`, and the checklist); `counts` says how many there are. Without
     a step, every list is loaded in full (for code that needs the whole plan).
+
+    With `parts` (the plan's `plan_rows`, read once after a save), the context, levels,
+    core answers and counts come from them instead of four more queries.
     """
-    levels = {a.level: a for a in LevelAnswer.objects.filter(project=project)}
-    context = Context.objects.filter(project=project).first()
-    core = {q.key: q for q in CoreQuestion.objects.filter(project=project)}
+    if parts is not None:
+        levels, context, core = _small_parts(project, parts)
+    else:
+        levels = {a.level: a for a in LevelAnswer.objects.filter(project=project)}
+        context = Context.objects.filter(project=project).first()
+        core = {q.key: q for q in CoreQuestion.objects.filter(project=project)}
     if context is None or len(levels) < len(LEVELS) or len(core) < len(CoreQuestionKey.values):
         ensure_plan_rows(project)
         return load_plan(project, step, page_rows=page_rows, show_all=show_all)
-    plan = Plan(project, context, levels, row_counts(project), core)
+    if parts is not None:
+        counts = {kind: len(parts[kind]) for kind in ROW_MODELS}
+    else:
+        counts = row_counts(project)
+    plan = Plan(project, context, levels, counts, core, parts=parts)
     kinds = STEP_ROWS[step] if step else list(ROW_MODELS)
     for kind in kinds:
         rows = row_queryset(project, kind)
@@ -174,6 +196,40 @@ def load_plan(
             )
         )
     return plan
+
+
+def _stored(model, project: Project, **values):
+    """A model instance for a row read by `plan_rows`, as if loaded from the database."""
+    instance = model(project=project, **values)
+    instance._state.adding, instance._state.db = False, "default"
+    return instance
+
+
+def _small_parts(project: Project, parts: dict[str, list]) -> tuple:
+    levels = {
+        level: _stored(
+            LevelAnswer,
+            project,
+            id=pk,
+            level=level,
+            status=status,
+            skip_reason=reason,
+            answers=answers,
+            version=version,
+        )
+        for pk, level, status, reason, answers, version in parts["level"]
+    }
+    context = None
+    for pk, *values, version in parts["context"]:
+        fields = {f.name: v for f, v in zip(registry.CONTEXT_FIELDS, values, strict=True)}
+        context = _stored(Context, project, id=pk, version=version, **fields)
+    core = {
+        key: _stored(
+            CoreQuestion, project, id=pk, key=key, answer=answer, levels=levels_, version=version
+        )
+        for pk, key, answer, levels_, version in parts["core"]
+    }
+    return levels, context, core
 
 
 def row_queryset(project: Project, kind: str):

@@ -12,10 +12,13 @@ from tests.planner.plans import fill_plan
 
 STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
 MAX_QUERIES = 45
-# Ceilings measured after the rework (issue 8 aims at 10 and 12): a render is session, user,
-# access (1), the plan's small parts (3), row_counts, its step's findings and its lists;
-# a save adds its writes and savepoints and plan_document (11) for the advisor.
-PAGE_QUERIES, SAVE_QUERIES = 10, 36
+# Issue 8's ceilings. A render: session, user, access (1), the plan's small parts (3),
+# row_counts, its step's findings and its lists. A save: session, user, access, the row,
+# its write, the activity and the project's `updated_at`, then one read of the whole plan
+# (`plan_rows`, shared by the page and the advisor), the step's lists, the findings
+# upsert and the summary. Savepoints are not counted: they exist only because each
+# test runs inside a transaction (in production the save's `atomic()` is the transaction).
+PAGE_QUERIES, SAVE_QUERIES = 10, 12
 
 
 def count(callable_) -> int:
@@ -167,10 +170,10 @@ def save_requests(project) -> dict:
 
 @pytest.mark.parametrize("sized", [5, 200], indirect=True)
 @pytest.mark.parametrize("save", ["row edit", "answer", "context"])
-def test_every_save_stays_under_the_ceiling(
-    save, sized, owner_client, django_assert_max_num_queries
-):
+def test_every_save_stays_under_the_ceiling(save, sized, owner_client):
     url, data = save_requests(sized)[save]
-    with django_assert_max_num_queries(SAVE_QUERIES):
+    with CaptureQueriesContext(connection) as captured:
         response = owner_client.post(url, data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200, response.content[:300]
+    queries = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
+    assert len(queries) <= SAVE_QUERIES, "\n".join(queries)
