@@ -17,7 +17,14 @@ from planner import registry, services
 from planner.access import ROLE_MESSAGES, project_view
 from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
-from planner.models import Context, CoreQuestion, CoreQuestionKey, Project, TechniqueChoice
+from planner.models import (
+    CatalogueEntry,
+    Context,
+    CoreQuestion,
+    CoreQuestionKey,
+    Project,
+    TechniqueChoice,
+)
 from planner.page_cache import page_cached
 from planner.plan_rows import plan_rows
 from planner.registry import STEP_TITLES, STEPS
@@ -30,9 +37,7 @@ from planner.workspace import (
     evidence_anchor,
     evidence_anchors,
     load_plan,
-    row_counts,
     row_get,
-    row_queryset,
     step_neighbours,
 )
 
@@ -179,9 +184,10 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
             ],
         )
         if lv.number == 6:
-            ctx["checklist"] = technique_checklist(plan)
             ctx["technique_statuses"] = plan_forms.TECHNIQUE_STATUSES
             ctx["notes_limit"] = registry.ROW_KINDS["technique"].field("notes").limit
+            if "technique" in plan.rows:  # a saved line swapped alone loads no others
+                ctx["checklist"] = technique_checklist(plan)
     ctx.update(overrides)
     return ctx
 
@@ -205,11 +211,14 @@ def rows_url(project: Project) -> str:
 PAGE_ROWS = 25  # a list longer than this shows its first rows and a "show all" link
 
 
-def step_plan(project: Project, step: str) -> Plan:
-    """What a save answers with: the step's small parts and the rows its lists show,
-    from one read of the whole plan (`plan_rows`) that the advisor then reads too. A
-    view that loads it *before* writing calls `plan.stale()` after the write."""
-    return load_plan(project, step, page_rows=PAGE_ROWS, parts=plan_rows(project.pk))
+def step_plan(project: Project, step: str, *, lists: bool = True) -> Plan:
+    """What a save answers with: the step's small parts and the rows its lists show
+    (none without `lists`), from one read of the whole plan (`plan_rows`) that the
+    advisor then reads too. A view that loads it *before* writing calls `plan.stale()`
+    after the write."""
+    return load_plan(
+        project, step if lists else "context", page_rows=PAGE_ROWS, parts=plan_rows(project.pk)
+    )
 
 
 def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False) -> dict:
@@ -638,12 +647,16 @@ def technique_apply(form) -> bool:
 @project_view(Role.EDITOR)
 @require_POST
 def technique_save(request: HttpRequest, project: Project, entry_id: int) -> HttpResponse:
-    plan = step_plan(project, "6")
-    entry = next((e for e in plan.techniques if e.pk == entry_id), None)
-    if entry is None:
-        raise Http404("No such technique.")
-    choice = next((c for c in plan.rows["technique"] if c.entry_id == entry_id), None)
-    choice = choice or TechniqueChoice(project=project, entry=entry, version=0)
+    choice = (
+        TechniqueChoice.objects.select_related("entry").filter(project=project, entry=entry_id)
+    ).first()
+    if choice is None:
+        techniques = CatalogueEntry.objects.visible_to(project.team).filter(
+            kind=CatalogueEntry.Kind.TECHNIQUE
+        )
+        entry = get_object_or_404(techniques, pk=entry_id)
+        choice = TechniqueChoice(project=project, entry=entry, version=0)
+    entry = choice.entry
     form = plan_forms.TechniqueForm(
         request.POST, instance=choice, project=project, prefix=f"t{entry_id}"
     )
@@ -655,20 +668,22 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
             services.activity_record(
                 project=project, user=request.user, summary=f"updated technique {entry}"
             )
-            form = None  # the fresh form below carries the saved version
-    plan.stale()
-    plan.rows["technique"] = list(row_queryset(project, "technique"))
-    plan.counts = row_counts(project)
-    saved = next((c for c in plan.rows["technique"] if c.entry_id == entry_id), None)
-    saved = saved or TechniqueChoice(project=project, entry=entry, version=0)
-    line = plan_forms.ChecklistLine.from_form(entry, form) if form else None
+    # The line alone is swapped (with the sidebar and advisor): the checklist's other
+    # lines are loaded only for a whole page.
+    plan = step_plan(project, "6", lists=not request.htmx)
+    if status == 200:
+        kept = form.cleaned_data["status"] and form.instance.pk
+        saved = form.instance if kept else TechniqueChoice(project=project, entry=entry, version=0)
+        line = plan_forms.ChecklistLine.of(entry, saved)
+    else:
+        line = plan_forms.ChecklistLine.from_form(entry, form)
     return respond(
         request,
         plan,
         "6",
         "technique",
         status,
-        ctx={"line": line or plan_forms.ChecklistLine.of(entry, saved), "saved": status == 200},
+        ctx={"line": line, "saved": status == 200},
         anchor=f"#technique-{entry_id}",
     )
 

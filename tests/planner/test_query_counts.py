@@ -6,7 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from planner.models import Boundary, Context
+from planner.models import (
+    Boundary,
+    CatalogueEntry,
+    Context,
+    Decision,
+    JourneyStep,
+    TechniqueChoice,
+)
 from tests.conftest import make_project
 from tests.planner.plans import fill_plan
 
@@ -148,6 +155,10 @@ def save_requests(project) -> dict:
     row = Boundary.objects.filter(project=project).first()
     prefix = f"boundary-{row.pk}"
     context = Context.objects.get(project=project)
+    step = JourneyStep.objects.filter(project=project).last()
+    Decision.objects.filter(project=project, journey_step=step).update(journey_step=None)
+    technique = CatalogueEntry.objects.filter(kind="technique").first()
+    chosen = TechniqueChoice.objects.filter(project=project, entry=technique).first()
     return {
         "row edit": (
             reverse("row_edit", args=[project.pk, "boundary", row.pk]),
@@ -165,11 +176,44 @@ def save_requests(project) -> dict:
             reverse("context_save", args=[project.pk]),
             {"product": "Chat", "scale": "lt1k", "version": context.version},
         ),
+        "row add": (
+            reverse("row_add", args=[project.pk, "boundary"]),
+            {"add-boundary-name": "Another boundary", "add-boundary-reason": "security"},
+        ),
+        "row delete": (reverse("row_delete", args=[project.pk, "journey_step", step.pk]), {}),
+        "technique": (
+            reverse("technique_save", args=[project.pk, technique.pk]),
+            {
+                f"t{technique.pk}-status": "planned",
+                f"t{technique.pk}-notes": "",
+                f"t{technique.pk}-version": chosen.version if chosen else 0,
+            },
+        ),
+        "core answer": (
+            reverse("core_save", args=[project.pk, "security"]),
+            {"security-answer": "Row-level checks", "security-version": 1},
+        ),
+        "level status": (
+            reverse("level_status", args=[project.pk, 2]),
+            {"action": "skip", "skip_reason": "A prototype", "version": 1},
+        ),
     }
 
 
 @pytest.mark.parametrize("sized", [5, 200], indirect=True)
-@pytest.mark.parametrize("save", ["row edit", "answer", "context"])
+@pytest.mark.parametrize(
+    "save",
+    [
+        "row edit",
+        "answer",
+        "context",
+        "row add",
+        "row delete",
+        "technique",
+        "core answer",
+        "level status",
+    ],
+)
 def test_every_save_stays_under_the_ceiling(save, sized, owner_client):
     url, data = save_requests(sized)[save]
     with CaptureQueriesContext(connection) as captured:
