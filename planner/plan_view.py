@@ -9,12 +9,14 @@ beyond `if` and `for`. No request and no rendering here; one query (catalogue na
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from unicodedata import east_asian_width
 
 from planner import levels as method
 from planner import registry
-from planner.advisor import advise
+from planner.advisor import RULES, advise
 from planner.diagrams import boundary_diagram, entity_diagram
 from planner.document import document_hash
 from planner.models import CatalogueEntry
@@ -126,7 +128,9 @@ def _finding_dict(finding: Any) -> dict[str, Any]:
         name = item.get("name", "")
         step = item.get("step", "")
         where = STEP_TITLES.get(str(step), str(step))
-        evidence.append({"where": where, "name": name, "text": item.get("text", "")})
+        evidence.append(
+            {"where": where, "name": name, "text": item.get("text", ""), "step": str(step)}
+        )
     return {
         "rule_id": get("rule_id", ""),
         "kind": FINDING_KINDS.get(get("kind", ""), get("kind", "")),
@@ -156,6 +160,142 @@ def findings_view(findings: list) -> dict[str, Any]:
             code: sum(1 for f in open_items if f["severity"] == code) for code, _ in SEVERITIES
         },
         "total": len(open_items),
+    }
+
+
+# The PDF's findings section is a digest, bounded whatever the plan (issue 12): findings
+# grouped by rule within each severity, each rule's subjects listed compactly, and the
+# whole section held to a budget of printed lines that fits in FINDINGS_MAX_PAGES pages.
+# The app's findings page, the share page and the exports keep every finding.
+FINDINGS_MAX_PAGES = 10
+DIGEST_LINES = 360  # estimated lines of the section: ~6 pages in the worst case tested
+DIGEST_LINE_CHARS = 75  # characters per printed line (~95 print: words wrap early)
+DIGEST_SUBJECTS = 20  # names listed per rule before "and N more"
+DIGEST_EVIDENCE = 5  # evidence lines for a rule with a single finding
+DIGEST_DISMISSED = 20  # findings the team set aside, listed before "and N more"
+DIGEST_TEXT = 400  # characters of a message or a suggestion
+DIGEST_NAME = 40  # characters of one subject name
+DIGEST_EVIDENCE_TEXT = 120  # characters of one evidence line
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _lines(*texts: str) -> int:
+    """Printed lines a few paragraphs take, rounded up (a conservative estimate)."""
+    return sum(1 + _width(t) // DIGEST_LINE_CHARS for t in texts if t)
+
+
+def _width(text: str) -> int:
+    """Characters, counting wide ones (CJK, emoji) twice: they take two columns."""
+    return len(text) + sum(1 for c in text if ord(c) > 0x2E7F and east_asian_width(c) in "WF")
+
+
+def _natural(text: str) -> list:
+    """Sort key that puts "Step 2" before "Step 10"."""
+    parts = re.split(r"(\d+)", text)
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts]
+
+
+def _subject_name(finding: dict[str, Any]) -> str:
+    """What one finding is about, in a word: the plan row it names, else its subject."""
+    for item in finding["evidence"]:
+        if item["step"] not in ("context", "core") and item["name"]:
+            return item["name"]
+    return pretty_slug(str(finding["subject"]).split(":")[-1]) or finding["step"]
+
+
+def _rule_group(rule_id: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+    first = members[0]
+    rule = RULES.get(rule_id)
+    same_message = all(m["message"] == first["message"] for m in members)
+    if len(members) == 1 or same_message:
+        title, message = "", first["message"]
+    else:  # one message per subject: the rule's title, then the subjects
+        title, message = (rule.title if rule else ""), ""
+    names = sorted({_clip(_subject_name(m), DIGEST_NAME) for m in members}, key=_natural)
+    evidence = []
+    if len(members) == 1:
+        for item in first["evidence"][:DIGEST_EVIDENCE]:
+            line = item["where"] + (f" · {item['name']}" if item["name"] else "")
+            if item["text"]:
+                line += f": “{item['text']}”"
+            evidence.append(_clip(line, DIGEST_EVIDENCE_TEXT))
+    return {
+        "rule_id": rule_id,
+        "kind": first["kind"],
+        "step": first["step"],
+        "count": len(members),
+        "title": _clip(title, DIGEST_TEXT),
+        "message": _clip(message, DIGEST_TEXT),
+        "action": _clip(first["action"], DIGEST_TEXT),
+        "subjects": ", ".join(names[:DIGEST_SUBJECTS]) if len(members) > 1 else "",
+        "more_subjects": max(0, len(names) - DIGEST_SUBJECTS) if len(members) > 1 else 0,
+        "evidence": evidence,
+        "more_evidence": max(0, len(first["evidence"]) - DIGEST_EVIDENCE) if evidence else 0,
+    }
+
+
+def _group_lines(group: dict[str, Any]) -> int:
+    subjects = group["subjects"] + (" and 9999 more" if group["more_subjects"] else "")
+    lines = 1 + _lines(group["title"], group["message"], "Suggested: " + group["action"])
+    lines += _lines(subjects) + sum(_lines(e) for e in group["evidence"])
+    return lines + bool(group["more_evidence"]) + 2  # and the space between entries
+
+
+def findings_digest(findings: dict[str, Any], *, budget: int = DIGEST_LINES) -> dict[str, Any]:
+    """The findings of `findings_view` for the PDF: bounded to a few pages whatever the plan.
+
+    Within each severity (most serious first) one entry per rule, in the advisor's
+    order, with its message once and its subjects as a short list ("and N more").
+    Entries stop when the section's estimated lines reach `budget`; the rest are
+    counted in `omitted` so the reader knows, and the app and exports hold them all.
+    """
+    dismissed = findings["dismissed"]
+    shown_dismissed = [
+        _clip(f"{f['message']} — {f['dismissed']}", DIGEST_EVIDENCE_TEXT * 2)
+        for f in dismissed[:DIGEST_DISMISSED]
+    ]
+    used = 4  # heading, summary and the note about the full list
+    if dismissed:
+        used += 3 + sum(_lines(d) for d in shown_dismissed)
+    groups, omitted_findings, omitted_rules, full = [], 0, 0, False
+    for severity in findings["groups"]:
+        by_rule: dict[str, list[dict[str, Any]]] = {}
+        for item in severity["items"]:
+            by_rule.setdefault(item["rule_id"], []).append(item)
+        entries = []
+        for rule_id, members in by_rule.items():
+            if not full:
+                entry = _rule_group(rule_id, members)
+                cost = _group_lines(entry) + (0 if entries else 2)  # the severity heading
+                full = used + cost > budget
+            if full:  # most serious first: once one does not fit, the rest are counted
+                omitted_findings += len(members)
+                omitted_rules += 1
+                continue
+            used += cost
+            entries.append(entry)
+        if entries:
+            groups.append(
+                {
+                    "severity": severity["severity"],
+                    "label": severity["label"],
+                    "count": len(severity["items"]),
+                    "rules": entries,
+                }
+            )
+    return {
+        "total": findings["total"],
+        "groups": groups,
+        "omitted_findings": omitted_findings,
+        "omitted_rules": omitted_rules,
+        "dismissed": shown_dismissed,
+        "more_dismissed": max(0, len(dismissed) - DIGEST_DISMISSED),
+        "dismissed_total": len(dismissed),
+        "lines": used,
     }
 
 

@@ -352,3 +352,117 @@ def test_demo_pdf_contents_page_numbers_only_go_up(demo_pdf):
     numbers = [int(n) for n in re.findall(r"\. \.[ .]*(\d+)\s*$", contents, re.M)]
     assert len(numbers) == 10, contents  # context, six levels, decisions, core, findings
     assert numbers == sorted(numbers), contents
+
+
+# --- The findings section: a bounded digest (issue 12) -------------------------------------
+
+
+def many_findings(rules: int = 40, per_rule: int = 60, dismissed: int = 80) -> list:
+    """A worst case for the findings section: many rules of every severity, each with many
+    findings whose messages, names and evidence are long, and many set aside."""
+    from planner.advisor import RULES
+    from planner.advisor.findings import SEVERITIES, Finding
+
+    findings = []
+    for r, rule in enumerate(list(RULES.values())[:rules]):
+        for i in range(per_rule):
+            evidence = tuple(
+                {
+                    "step": "2",
+                    "kind": "boundary",
+                    "name": f"Boundary {i}-{e} " + "n" * 100,
+                    "text": "t" * 300,
+                }
+                for e in range(50)
+            )
+            findings.append(
+                Finding(
+                    rule_id=rule.id,
+                    kind=rule.kind,
+                    severity=SEVERITIES[r % 4],
+                    level=rule.level,
+                    message=f"Finding {i} of {rule.id}: " + "a long message " * 60,
+                    evidence=evidence,
+                    action="Do something about it. " * 30,
+                    subject=f"subject-{i}",
+                    dismissed="Not for us: " + "reason " * 40 if i < dismissed // rules else None,
+                )
+            )
+    return findings
+
+
+def digest_entries(html: str) -> int:
+    section = html[html.index('<section id="findings"') :]
+    return section.count('<article class="finding')
+
+
+@pytest.mark.django_db
+def test_pdf_findings_of_a_1000_row_plan_are_one_entry_per_rule():
+    from planner.plan_view import findings_digest, plan_view
+
+    doc = large_document(rows=1000, answer_bytes=100)
+    plan = plan_view(doc, diagrams=False)
+    assert plan["findings"]["total"] > 1000  # the full list: app, share page and exports
+    digest = findings_digest(plan["findings"])
+    rules = {f["rule_id"] for g in plan["findings"]["groups"] for f in g["items"]}
+    entries = [rule for group in digest["groups"] for rule in group["rules"]]
+    assert len(entries) == len(rules) and digest["omitted_findings"] == 0
+    dangling = next(e for e in entries if e["rule_id"] == "GAP-DANGLING-NAME")
+    assert dangling["count"] == 1000 and dangling["more_subjects"] == 980
+    assert dangling["subjects"].startswith("custom-pattern-0, custom-pattern-1, custom-pattern-2,")
+    assert len(dangling["subjects"].split(", ")) == 20
+    severities = [g["severity"] for g in digest["groups"]]
+    assert severities == ["high", "medium", "low", "info"]  # most severe first
+    too_many = next(e for e in entries if e["rule_id"] == "RF-TOO-MANY-BOUNDARIES")
+    assert len(too_many["evidence"]) == 5 and too_many["more_evidence"] > 990
+
+    html = report_html(doc)
+    assert digest_entries(html) == len(rules)
+    assert "and 980 more" in html
+    assert "Findings page in Backplan and in the Markdown and JSON exports" in html
+    assert "custom-pattern-999" not in html  # past the 20 names listed
+    assert "Custom pattern 999" in html  # every decision still prints
+
+
+@pytest.mark.django_db
+def test_markdown_and_share_page_keep_every_finding_of_a_1000_row_plan():
+    from django.template.loader import render_to_string
+
+    from planner.markdown import plan_markdown
+    from planner.plan_view import plan_view
+
+    doc = large_document(rows=1000, answer_bytes=100)
+    md = plan_markdown(doc)
+    assert md.count("names no catalogue entry") == 1000
+    share_findings = render_to_string("planner/report/_findings.html", {"plan": plan_view(doc)})
+    assert share_findings.count("names no catalogue entry") == 1000
+
+
+@pytest.mark.django_db
+def test_pdf_findings_digest_is_bounded_for_any_number_of_findings(monkeypatch):
+    from planner.plan_view import DIGEST_LINES, findings_digest, findings_view
+
+    findings = many_findings()
+    digest = findings_digest(findings_view(findings))
+    assert digest["lines"] <= DIGEST_LINES
+    assert digest["omitted_findings"] > 0 and digest["more_dismissed"] > 0
+    shown = sum(len(g["rules"]) for g in digest["groups"])
+    assert shown + digest["omitted_rules"] == 40
+    assert digest["groups"][0]["severity"] == "high"  # what is cut is the least serious
+    monkeypatch.setattr("planner.plan_view.advise", lambda document: findings)
+    html = report_html(small_document())
+    assert digest_entries(html) == shown
+    assert f"and {digest['omitted_findings']} more findings from" in html
+
+
+@pytest.mark.django_db
+def test_pdf_findings_section_fits_in_ten_pages_with_thousands_of_findings(monkeypatch):
+    from planner.plan_view import FINDINGS_MAX_PAGES
+
+    findings = many_findings()
+    monkeypatch.setattr("planner.plan_view.advise", lambda document: findings)
+    pdf = render_pdf(small_document())
+    texts = [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+    start = next(i for i, t in enumerate(texts) if i > 1 and "Findings from the advisor" in t)
+    assert 1 <= len(texts) - start <= FINDINGS_MAX_PAGES
+    assert "morefindingsfrom" in squash("".join(texts[start:]))
