@@ -78,6 +78,7 @@ class LevelView:
     answers: list[tuple[str, str]]  # (question, answer)
     tables: list[Table] = field(default_factory=list)
     decisions: list[dict[str, str]] = field(default_factory=list)
+    decision_table: Table | None = None  # the decisions as the PDF prints them
     diagrams: list[tuple[str, str]] = field(default_factory=list)  # (caption, safe SVG)
 
 
@@ -318,6 +319,30 @@ def _cell(spec: registry.Field, value: Any, names: dict[str, str] | None = None)
 WIDTHS = {"text": "w-wide", "line": "w-mid", "choice": "w-narrow", "flag": "w-narrow"}
 
 
+def _fit_widths(columns: list[str], rows: list[list[str]]) -> list[str]:
+    """Column widths (classes `w-p4` … `w-p70`, in 2% steps) fitted to what the cells hold.
+
+    A row is as tall as its fullest cell, so long tables stay short when long text gets
+    the room and short values only what they need (issue 8). Each column first gets room
+    for its longest word and for short values on one line (up to ~16 characters); what
+    is left goes to the columns in proportion to the text they hold beyond that.
+    """
+    mins, extra = [], []
+    for i, heading in enumerate(columns):
+        cells = [row[i] for row in rows]
+        mean = sum(len(c) for c in cells) / len(cells)
+        word = max((len(w) for c in [*cells, heading] for w in c.split()), default=4)
+        chars = max(word, min(mean, 16))
+        mins.append((chars * 1.5 + 3) * 100 / 174)  # ~1.5 mm a character at 7.5pt, 174 mm
+        extra.append(max(mean - chars, 0))
+    free = 100 - sum(mins)
+    if free <= 0 or not sum(extra):
+        weights = [m * 100 / sum(mins) for m in mins]
+    else:
+        weights = [m + free * e / sum(extra) for m, e in zip(mins, extra, strict=True)]
+    return [f"w-p{max(4, min(70, 2 * round(w / 2)))}" for w in weights]
+
+
 def _kind_table(kind: registry.RowKind, document: dict, names: dict[str, str]) -> Table:
     """A list answer as a table: one column per field of the registry, the name first."""
     fields = list(kind.fields)
@@ -335,6 +360,8 @@ def _kind_table(kind: registry.RowKind, document: dict, names: dict[str, str]) -
         if kind.key == "relationship":
             cells.insert(0, f"{_text(row.get('source'))} → {_text(row.get('target'))}")
         rows.append(cells)
+    if rows:
+        widths = _fit_widths(columns, rows)
     return Table(kind.plural, columns, rows, widths=widths)
 
 
@@ -368,6 +395,18 @@ def _decisions(document: dict, names: dict[str, str]) -> list[dict[str, str]]:
     return decisions
 
 
+def _decision_table(decisions: list[dict[str, str]]) -> Table:
+    """The decisions as one dense table: the PDF prints them so (a card each took a sixth
+    of a page), the share page keeps the cards. Every field of every decision prints."""
+    columns = ["Pattern", "Decision", "Problem it solves", "Rationale", "Revealed by"]
+    rows = [
+        [d["pattern"], d["status"], d["problem"], d["rationale"], d["revealed_by"]]
+        for d in decisions
+    ]
+    widths = _fit_widths(columns, rows) if rows else []
+    return Table("Decisions", columns, rows, empty="No decisions recorded.", widths=widths)
+
+
 def _noun(kind: str) -> str:
     spec = registry.ROW_KINDS.get(kind)
     return spec.noun if spec else kind
@@ -395,6 +434,7 @@ def plan_view(document: dict, *, findings: list | None = None, diagrams: bool = 
         )
         if lvl.number == 5:
             view.decisions = _decisions(document, names)
+            view.decision_table = _decision_table(view.decisions)
         if diagrams and lvl.number == 3 and document.get("boundaries"):
             view.diagrams.append(("Boundaries and their operations", boundary_diagram(document)))
         if diagrams and lvl.number == 4 and document.get("entities"):

@@ -320,7 +320,8 @@ def test_huge_plan_prints_every_row_in_tables_of_bounded_length():
     html = report_html(large_document(rows=200))
     assert "operation199" in html and "Entity 199" in html
     assert "Custom pattern 199" in html
-    assert html.count('class="table table-sm table-bordered plan-table"') == 6 * 200 // 25
+    # six lists and the decisions (a table in the PDF, cards on the share page)
+    assert html.count('class="table table-sm table-bordered plan-table"') == 7 * 200 // 25
 
 
 @pytest.mark.django_db
@@ -466,3 +467,31 @@ def test_pdf_findings_section_fits_in_ten_pages_with_thousands_of_findings(monke
     start = next(i for i, t in enumerate(texts) if i > 1 and "Findings from the advisor" in t)
     assert 1 <= len(texts) - start <= FINDINGS_MAX_PAGES
     assert "morefindingsfrom" in squash("".join(texts[start:]))
+
+
+def test_table_columns_are_fitted_to_their_text():
+    from planner.plan_view import _fit_widths
+
+    rows = [[f"Entity {i}", "x " * 80, "db", "Optimistic (version check)", ""] for i in range(30)]
+    widths = [
+        int(w.removeprefix("w-p"))
+        for w in _fit_widths(["Entity", "Description", "Source", "Concurrency", "Copies"], rows)
+    ]
+    assert widths[1] == max(widths) and widths[1] >= 40  # the long text gets the room
+    assert widths[3] >= 8  # "Optimistic" and "Concurrency" do not break mid-word
+    assert min(widths) >= 4 and 94 <= sum(widths) <= 106
+
+
+@pytest.mark.django_db
+def test_share_page_keeps_decision_cards_and_the_pdf_prints_a_decision_table():
+    from django.template.loader import render_to_string
+
+    from planner.plan_view import plan_view
+
+    doc = demo_document()
+    share = render_to_string("planner/report/_plan.html", {"plan": plan_view(doc)})
+    pdf_html = report_html(doc)
+    assert share.count('<article class="decision ') == len(doc["decisions"])
+    assert 'id="decisions-table-1"' in pdf_html and '<article class="decision ' not in pdf_html
+    for decision in doc["decisions"]:
+        assert decision["rationale"][:40] in pdf_html.replace("&#x27;", "'")
