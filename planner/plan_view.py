@@ -333,7 +333,7 @@ def _fit_widths(columns: list[str], rows: list[list[str]]) -> list[str]:
         mean = sum(len(c) for c in cells) / len(cells)
         word = max((len(w) for c in [*cells, heading] for w in c.split()), default=4)
         chars = max(word, min(mean, 16))
-        mins.append((chars * 1.5 + 3) * 100 / 174)  # ~1.5 mm a character at 7.5pt, 174 mm
+        mins.append((chars * 1.4 + 3) * 100 / 178)  # ~1.4 mm a character at 7pt; 178 mm wide
         extra.append(max(mean - chars, 0))
     free = 100 - sum(mins)
     if free <= 0 or not sum(extra):
