@@ -216,7 +216,10 @@ def _rule_group(rule_id: str, members: list[dict[str, Any]]) -> dict[str, Any]:
         title, message = "", first["message"]
     else:  # one message per subject: the rule's title, then the subjects
         title, message = (rule.title if rule else ""), ""
-    names = sorted({_clip(_subject_name(m), DIGEST_NAME) for m in members}, key=_natural)
+    names = [_subject_name(m) for m in members]
+    if len(set(names)) < len(names):  # the rows do not tell them apart: their subjects do
+        names = [pretty_slug(str(m["subject"]).split(":")[-1]) or m["step"] for m in members]
+    names = sorted({_clip(name, DIGEST_NAME) for name in names}, key=_natural)
     evidence = []
     if len(members) == 1:
         for item in first["evidence"][:DIGEST_EVIDENCE]:

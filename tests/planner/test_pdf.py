@@ -495,3 +495,10 @@ def test_share_page_keeps_decision_cards_and_the_pdf_prints_a_decision_table():
     assert 'id="decisions-table-1"' in pdf_html and '<article class="decision ' not in pdf_html
     for decision in doc["decisions"]:
         assert decision["rationale"][:40] in pdf_html.replace("&#x27;", "'")
+
+
+@pytest.mark.django_db
+def test_pdf_findings_name_each_subject_of_a_rule():
+    html = report_html(demo_document())
+    section = html[html.index('<section id="findings"') :]
+    assert "<strong>Where:</strong> Level 1, Level 4" in section  # SKIP-NEVER, twice
