@@ -27,7 +27,7 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from planner.plan_view import plan_view
+from planner.plan_view import findings_digest, plan_view
 
 # Relative URLs in the report resolve against this made-up origin; the fetcher
 # answers for it from the static files and never opens a connection.
@@ -151,8 +151,11 @@ def report_html(
     document: dict, *, team_name: str = "", generated_at: datetime | None = None
 ) -> str:
     """The HTML WeasyPrint turns into the PDF (tests read it to check content and order)."""
+    plan = plan_view(document)
+    # The PDF prints a bounded digest of the findings; plan["findings"] keeps them all.
+    plan["findings_digest"] = findings_digest(plan["findings"])
     context = {
-        "plan": plan_view(document),
+        "plan": plan,
         "team_name": team_name,
         "generated_at": generated_at or timezone.now(),
         "stylesheet": f"{REPORT_ORIGIN}{_static_prefix()}css/report.css",

@@ -9,12 +9,14 @@ beyond `if` and `for`. No request and no rendering here; one query (catalogue na
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from unicodedata import east_asian_width
 
 from planner import levels as method
 from planner import registry
-from planner.advisor import advise
+from planner.advisor import RULES, advise
 from planner.diagrams import boundary_diagram, entity_diagram
 from planner.document import document_hash
 from planner.models import CatalogueEntry
@@ -76,6 +78,7 @@ class LevelView:
     answers: list[tuple[str, str]]  # (question, answer)
     tables: list[Table] = field(default_factory=list)
     decisions: list[dict[str, str]] = field(default_factory=list)
+    decision_table: Table | None = None  # the decisions as the PDF prints them
     diagrams: list[tuple[str, str]] = field(default_factory=list)  # (caption, safe SVG)
 
 
@@ -126,7 +129,9 @@ def _finding_dict(finding: Any) -> dict[str, Any]:
         name = item.get("name", "")
         step = item.get("step", "")
         where = STEP_TITLES.get(str(step), str(step))
-        evidence.append({"where": where, "name": name, "text": item.get("text", "")})
+        evidence.append(
+            {"where": where, "name": name, "text": item.get("text", ""), "step": str(step)}
+        )
     return {
         "rule_id": get("rule_id", ""),
         "kind": FINDING_KINDS.get(get("kind", ""), get("kind", "")),
@@ -159,6 +164,145 @@ def findings_view(findings: list) -> dict[str, Any]:
     }
 
 
+# The PDF's findings section is a digest, bounded whatever the plan (issue 12): findings
+# grouped by rule within each severity, each rule's subjects listed compactly, and the
+# whole section held to a budget of printed lines that fits in FINDINGS_MAX_PAGES pages.
+# The app's findings page, the share page and the exports keep every finding.
+FINDINGS_MAX_PAGES = 10
+DIGEST_LINES = 360  # estimated lines of the section: ~6 pages in the worst case tested
+DIGEST_LINE_CHARS = 75  # characters per printed line (~95 print: words wrap early)
+DIGEST_SUBJECTS = 20  # names listed per rule before "and N more"
+DIGEST_EVIDENCE = 5  # evidence lines for a rule with a single finding
+DIGEST_DISMISSED = 20  # findings the team set aside, listed before "and N more"
+DIGEST_TEXT = 400  # characters of a message or a suggestion
+DIGEST_NAME = 40  # characters of one subject name
+DIGEST_EVIDENCE_TEXT = 120  # characters of one evidence line
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _lines(*texts: str) -> int:
+    """Printed lines a few paragraphs take, rounded up (a conservative estimate)."""
+    return sum(1 + _width(t) // DIGEST_LINE_CHARS for t in texts if t)
+
+
+def _width(text: str) -> int:
+    """Characters, counting wide ones (CJK, emoji) twice: they take two columns."""
+    return len(text) + sum(1 for c in text if ord(c) > 0x2E7F and east_asian_width(c) in "WF")
+
+
+def _natural(text: str) -> list:
+    """Sort key that puts "Step 2" before "Step 10"."""
+    parts = re.split(r"(\d+)", text)
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts]
+
+
+def _subject_name(finding: dict[str, Any]) -> str:
+    """What one finding is about, in a word: the plan row it names, else its subject."""
+    for item in finding["evidence"]:
+        if item["step"] not in ("context", "core") and item["name"]:
+            return item["name"]
+    return pretty_slug(str(finding["subject"]).split(":")[-1]) or finding["step"]
+
+
+def _rule_group(rule_id: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+    first = members[0]
+    rule = RULES.get(rule_id)
+    same_message = all(m["message"] == first["message"] for m in members)
+    if len(members) == 1 or same_message:
+        title, message = "", first["message"]
+    else:  # one message per subject: the rule's title, then the subjects
+        title, message = (rule.title if rule else ""), ""
+    names = [_subject_name(m) for m in members]
+    if len(set(names)) < len(names):  # the rows do not tell them apart: their subjects do
+        names = [pretty_slug(str(m["subject"]).split(":")[-1]) or m["step"] for m in members]
+    names = sorted({_clip(name, DIGEST_NAME) for name in names}, key=_natural)
+    evidence = []
+    if len(members) == 1:
+        for item in first["evidence"][:DIGEST_EVIDENCE]:
+            line = item["where"] + (f" · {item['name']}" if item["name"] else "")
+            if item["text"]:
+                line += f": “{item['text']}”"
+            evidence.append(_clip(line, DIGEST_EVIDENCE_TEXT))
+    return {
+        "rule_id": rule_id,
+        "kind": first["kind"],
+        "step": first["step"],
+        "count": len(members),
+        "title": _clip(title, DIGEST_TEXT),
+        "message": _clip(message, DIGEST_TEXT),
+        "action": _clip(first["action"], DIGEST_TEXT),
+        "subjects": ", ".join(names[:DIGEST_SUBJECTS]) if len(members) > 1 else "",
+        "more_subjects": max(0, len(names) - DIGEST_SUBJECTS) if len(members) > 1 else 0,
+        "evidence": evidence,
+        "more_evidence": max(0, len(first["evidence"]) - DIGEST_EVIDENCE) if evidence else 0,
+    }
+
+
+def _group_lines(group: dict[str, Any]) -> int:
+    subjects = group["subjects"] + (" and 9999 more" if group["more_subjects"] else "")
+    lines = 1 + _lines(group["title"], group["message"], "Suggested: " + group["action"])
+    lines += _lines(subjects) + sum(_lines(e) for e in group["evidence"])
+    return lines + bool(group["more_evidence"]) + 2  # and the space between entries
+
+
+def findings_digest(findings: dict[str, Any], *, budget: int = DIGEST_LINES) -> dict[str, Any]:
+    """The findings of `findings_view` for the PDF: bounded to a few pages whatever the plan.
+
+    Within each severity (most serious first) one entry per rule, in the advisor's
+    order, with its message once and its subjects as a short list ("and N more").
+    Entries stop when the section's estimated lines reach `budget`; the rest are
+    counted in `omitted` so the reader knows, and the app and exports hold them all.
+    """
+    dismissed = findings["dismissed"]
+    shown_dismissed = [
+        _clip(f"{f['message']} — {f['dismissed']}", DIGEST_EVIDENCE_TEXT * 2)
+        for f in dismissed[:DIGEST_DISMISSED]
+    ]
+    used = 4  # heading, summary and the note about the full list
+    if dismissed:
+        used += 3 + sum(_lines(d) for d in shown_dismissed)
+    groups, omitted_findings, omitted_rules, full = [], 0, 0, False
+    for severity in findings["groups"]:
+        by_rule: dict[str, list[dict[str, Any]]] = {}
+        for item in severity["items"]:
+            by_rule.setdefault(item["rule_id"], []).append(item)
+        entries = []
+        for rule_id, members in by_rule.items():
+            if not full:
+                entry = _rule_group(rule_id, members)
+                cost = _group_lines(entry) + (0 if entries else 2)  # the severity heading
+                full = used + cost > budget
+            if full:  # most serious first: once one does not fit, the rest are counted
+                omitted_findings += len(members)
+                omitted_rules += 1
+                continue
+            used += cost
+            entries.append(entry)
+        if entries:
+            groups.append(
+                {
+                    "severity": severity["severity"],
+                    "label": severity["label"],
+                    "count": len(severity["items"]),
+                    "rules": entries,
+                }
+            )
+    return {
+        "total": findings["total"],
+        "groups": groups,
+        "omitted_findings": omitted_findings,
+        "omitted_rules": omitted_rules,
+        "dismissed": shown_dismissed,
+        "more_dismissed": max(0, len(dismissed) - DIGEST_DISMISSED),
+        "dismissed_total": len(dismissed),
+        "lines": used,
+    }
+
+
 def _context_view(document: dict) -> list[tuple[str, str]]:
     context = document.get("context") or {}
     return [(f.heading, _cell(f, context.get(f.name))) for f in registry.CONTEXT_FIELDS]
@@ -178,6 +322,30 @@ def _cell(spec: registry.Field, value: Any, names: dict[str, str] | None = None)
 WIDTHS = {"text": "w-wide", "line": "w-mid", "choice": "w-narrow", "flag": "w-narrow"}
 
 
+def _fit_widths(columns: list[str], rows: list[list[str]]) -> list[str]:
+    """Column widths (classes `w-p4` … `w-p70`, in 2% steps) fitted to what the cells hold.
+
+    A row is as tall as its fullest cell, so long tables stay short when long text gets
+    the room and short values only what they need (issue 8). Each column first gets room
+    for its longest word and for short values on one line (up to ~16 characters); what
+    is left goes to the columns in proportion to the text they hold beyond that.
+    """
+    mins, extra = [], []
+    for i, heading in enumerate(columns):
+        cells = [row[i] for row in rows]
+        mean = sum(len(c) for c in cells) / len(cells)
+        word = max((len(w) for c in [*cells, heading] for w in c.split()), default=4)
+        chars = max(word, min(mean, 16))
+        mins.append((chars * 1.4 + 3) * 100 / 178)  # ~1.4 mm a character at 7pt; 178 mm wide
+        extra.append(max(mean - chars, 0))
+    free = 100 - sum(mins)
+    if free <= 0 or not sum(extra):
+        weights = [m * 100 / sum(mins) for m in mins]
+    else:
+        weights = [m + free * e / sum(extra) for m, e in zip(mins, extra, strict=True)]
+    return [f"w-p{max(4, min(70, 2 * round(w / 2)))}" for w in weights]
+
+
 def _kind_table(kind: registry.RowKind, document: dict, names: dict[str, str]) -> Table:
     """A list answer as a table: one column per field of the registry, the name first."""
     fields = list(kind.fields)
@@ -195,6 +363,8 @@ def _kind_table(kind: registry.RowKind, document: dict, names: dict[str, str]) -
         if kind.key == "relationship":
             cells.insert(0, f"{_text(row.get('source'))} → {_text(row.get('target'))}")
         rows.append(cells)
+    if rows:
+        widths = _fit_widths(columns, rows)
     return Table(kind.plural, columns, rows, widths=widths)
 
 
@@ -228,6 +398,18 @@ def _decisions(document: dict, names: dict[str, str]) -> list[dict[str, str]]:
     return decisions
 
 
+def _decision_table(decisions: list[dict[str, str]]) -> Table:
+    """The decisions as one dense table: the PDF prints them so (a card each took a sixth
+    of a page), the share page keeps the cards. Every field of every decision prints."""
+    columns = ["Pattern", "Decision", "Problem it solves", "Rationale", "Revealed by"]
+    rows = [
+        [d["pattern"], d["status"], d["problem"], d["rationale"], d["revealed_by"]]
+        for d in decisions
+    ]
+    widths = _fit_widths(columns, rows) if rows else []
+    return Table("Decisions", columns, rows, empty="No decisions recorded.", widths=widths)
+
+
 def _noun(kind: str) -> str:
     spec = registry.ROW_KINDS.get(kind)
     return spec.noun if spec else kind
@@ -255,6 +437,7 @@ def plan_view(document: dict, *, findings: list | None = None, diagrams: bool = 
         )
         if lvl.number == 5:
             view.decisions = _decisions(document, names)
+            view.decision_table = _decision_table(view.decisions)
         if diagrams and lvl.number == 3 and document.get("boundaries"):
             view.diagrams.append(("Boundaries and their operations", boundary_diagram(document)))
         if diagrams and lvl.number == 4 and document.get("entities"):

@@ -320,7 +320,8 @@ def test_huge_plan_prints_every_row_in_tables_of_bounded_length():
     html = report_html(large_document(rows=200))
     assert "operation199" in html and "Entity 199" in html
     assert "Custom pattern 199" in html
-    assert html.count('class="table table-sm table-bordered plan-table"') == 6 * 200 // 25
+    # six lists and the decisions (a table in the PDF, cards on the share page)
+    assert html.count('class="table table-sm table-bordered plan-table"') == 7 * 200 // 25
 
 
 @pytest.mark.django_db
@@ -352,3 +353,152 @@ def test_demo_pdf_contents_page_numbers_only_go_up(demo_pdf):
     numbers = [int(n) for n in re.findall(r"\. \.[ .]*(\d+)\s*$", contents, re.M)]
     assert len(numbers) == 10, contents  # context, six levels, decisions, core, findings
     assert numbers == sorted(numbers), contents
+
+
+# --- The findings section: a bounded digest (issue 12) -------------------------------------
+
+
+def many_findings(rules: int = 40, per_rule: int = 60, dismissed: int = 80) -> list:
+    """A worst case for the findings section: many rules of every severity, each with many
+    findings whose messages, names and evidence are long, and many set aside."""
+    from planner.advisor import RULES
+    from planner.advisor.findings import SEVERITIES, Finding
+
+    findings = []
+    for r, rule in enumerate(list(RULES.values())[:rules]):
+        for i in range(per_rule):
+            evidence = tuple(
+                {
+                    "step": "2",
+                    "kind": "boundary",
+                    "name": f"Boundary {i}-{e} " + "n" * 100,
+                    "text": "t" * 300,
+                }
+                for e in range(50)
+            )
+            findings.append(
+                Finding(
+                    rule_id=rule.id,
+                    kind=rule.kind,
+                    severity=SEVERITIES[r % 4],
+                    level=rule.level,
+                    message=f"Finding {i} of {rule.id}: " + "a long message " * 60,
+                    evidence=evidence,
+                    action="Do something about it. " * 30,
+                    subject=f"subject-{i}",
+                    dismissed="Not for us: " + "reason " * 40 if i < dismissed // rules else None,
+                )
+            )
+    return findings
+
+
+def digest_entries(html: str) -> int:
+    section = html[html.index('<section id="findings"') :]
+    return section.count('<article class="finding')
+
+
+@pytest.mark.django_db
+def test_pdf_findings_of_a_1000_row_plan_are_one_entry_per_rule():
+    from planner.plan_view import findings_digest, plan_view
+
+    doc = large_document(rows=1000, answer_bytes=100)
+    plan = plan_view(doc, diagrams=False)
+    assert plan["findings"]["total"] > 1000  # the full list: app, share page and exports
+    digest = findings_digest(plan["findings"])
+    rules = {f["rule_id"] for g in plan["findings"]["groups"] for f in g["items"]}
+    entries = [rule for group in digest["groups"] for rule in group["rules"]]
+    assert len(entries) == len(rules) and digest["omitted_findings"] == 0
+    dangling = next(e for e in entries if e["rule_id"] == "GAP-DANGLING-NAME")
+    assert dangling["count"] == 1000 and dangling["more_subjects"] == 980
+    assert dangling["subjects"].startswith("custom-pattern-0, custom-pattern-1, custom-pattern-2,")
+    assert len(dangling["subjects"].split(", ")) == 20
+    severities = [g["severity"] for g in digest["groups"]]
+    assert severities == ["high", "medium", "low", "info"]  # most severe first
+    too_many = next(e for e in entries if e["rule_id"] == "RF-TOO-MANY-BOUNDARIES")
+    assert len(too_many["evidence"]) == 5 and too_many["more_evidence"] > 990
+
+    html = report_html(doc)
+    assert digest_entries(html) == len(rules)
+    assert "and 980 more" in html
+    assert "Findings page in Backplan and in the Markdown and JSON exports" in html
+    assert "custom-pattern-999" not in html  # past the 20 names listed
+    assert "Custom pattern 999" in html  # every decision still prints
+
+
+@pytest.mark.django_db
+def test_markdown_and_share_page_keep_every_finding_of_a_1000_row_plan():
+    from django.template.loader import render_to_string
+
+    from planner.markdown import plan_markdown
+    from planner.plan_view import plan_view
+
+    doc = large_document(rows=1000, answer_bytes=100)
+    md = plan_markdown(doc)
+    assert md.count("names no catalogue entry") == 1000
+    share_findings = render_to_string("planner/report/_findings.html", {"plan": plan_view(doc)})
+    assert share_findings.count("names no catalogue entry") == 1000
+
+
+@pytest.mark.django_db
+def test_pdf_findings_digest_is_bounded_for_any_number_of_findings(monkeypatch):
+    from planner.plan_view import DIGEST_LINES, findings_digest, findings_view
+
+    findings = many_findings()
+    digest = findings_digest(findings_view(findings))
+    assert digest["lines"] <= DIGEST_LINES
+    assert digest["omitted_findings"] > 0 and digest["more_dismissed"] > 0
+    shown = sum(len(g["rules"]) for g in digest["groups"])
+    assert shown + digest["omitted_rules"] == 40
+    assert digest["groups"][0]["severity"] == "high"  # what is cut is the least serious
+    monkeypatch.setattr("planner.plan_view.advise", lambda document: findings)
+    html = report_html(small_document())
+    assert digest_entries(html) == shown
+    assert f"and {digest['omitted_findings']} more findings from" in html
+
+
+@pytest.mark.django_db
+def test_pdf_findings_section_fits_in_ten_pages_with_thousands_of_findings(monkeypatch):
+    from planner.plan_view import FINDINGS_MAX_PAGES
+
+    findings = many_findings()
+    monkeypatch.setattr("planner.plan_view.advise", lambda document: findings)
+    pdf = render_pdf(small_document())
+    texts = [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+    start = next(i for i, t in enumerate(texts) if i > 1 and "Findings from the advisor" in t)
+    assert 1 <= len(texts) - start <= FINDINGS_MAX_PAGES
+    assert "morefindingsfrom" in squash("".join(texts[start:]))
+
+
+def test_table_columns_are_fitted_to_their_text():
+    from planner.plan_view import _fit_widths
+
+    rows = [[f"Entity {i}", "x " * 80, "db", "Optimistic (version check)", ""] for i in range(30)]
+    widths = [
+        int(w.removeprefix("w-p"))
+        for w in _fit_widths(["Entity", "Description", "Source", "Concurrency", "Copies"], rows)
+    ]
+    assert widths[1] == max(widths) and widths[1] >= 40  # the long text gets the room
+    assert widths[3] >= 8  # "Optimistic" and "Concurrency" do not break mid-word
+    assert min(widths) >= 4 and 94 <= sum(widths) <= 106
+
+
+@pytest.mark.django_db
+def test_share_page_keeps_decision_cards_and_the_pdf_prints_a_decision_table():
+    from django.template.loader import render_to_string
+
+    from planner.plan_view import plan_view
+
+    doc = demo_document()
+    share = render_to_string("planner/report/_plan.html", {"plan": plan_view(doc)})
+    pdf_html = report_html(doc)
+    assert share.count('<article class="decision ') == len(doc["decisions"])
+    assert 'id="decisions-table-1"' in pdf_html and '<article class="decision ' not in pdf_html
+    for decision in doc["decisions"]:
+        assert decision["rationale"][:40] in pdf_html.replace("&#x27;", "'")
+
+
+@pytest.mark.django_db
+def test_pdf_findings_name_each_subject_of_a_rule():
+    html = report_html(demo_document())
+    section = html[html.index('<section id="findings"') :]
+    assert "<strong>Where:</strong> Level 1, Level 4" in section  # SKIP-NEVER, twice
