@@ -119,7 +119,12 @@ class Plan:
         def named(kind: str, fields: list[str]) -> list[dict[str, Any]]:
             result = []
             for raw in rows(doc.get(kind)):
-                row: dict[str, Any] = {key: text(raw.get(key)) for key in fields}
+                # Strings are the common case: strip them here, `text` for the rest.
+                row: dict[str, Any] = {
+                    key: v.strip() if type(v) is str else text(v)
+                    for key in fields
+                    for v in (raw.get(key),)
+                }
                 row["_raw"] = raw
                 result.append(row)
             return result
