@@ -44,7 +44,7 @@ os.environ.update(
     BENCH_STATIC_ROOT=os.environ.get("BENCH_STATIC_ROOT", f"/tmp/{DB_NAME}_static"),
 )
 
-from bench.common import RESULTS, setup_django  # noqa: E402
+from bench.common import RESULTS, build_large_plan, setup_django  # noqa: E402
 
 
 def recreate_database() -> None:
@@ -56,35 +56,9 @@ def recreate_database() -> None:
 
 
 def build(rows: int):
-    from django.core.management import call_command
     from django.test import Client
 
-    from accounts.models import Membership, Role, Team, User
-    from planner.models import Context, Project
-    from tests.planner.plans import fill_plan
-
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_catalogue", verbosity=0)
-    call_command("collectstatic", verbosity=0, interactive=False, clear=True)
-    user = User.objects.create_user(email="bench@example.com", password=secrets.token_hex(16))
-    team = Team.objects.create(name="Bench team")
-    Membership.objects.create(team=team, user=user, role=Role.OWNER)
-    project = Project.objects.create(team=team, name="Large plan", created_by=user)
-    fill_plan(project, rows=rows)
-    Context.objects.filter(project=project).update(
-        product="A marketplace with chat, payments and an AI assistant.",
-        scale="lt10k",
-        team_size="2-5",
-        stage="production",
-        platform="django",
-        languages="Python, TypeScript",
-        clients=["web", "mobile"],
-        realtime="some",
-        offline="none",
-        ai="some",
-        sensitivity="payments",
-        external_services="Stripe\nOpenAI\nPostmark",
-    )
+    project, user = build_large_plan(rows)
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return project, client

@@ -73,7 +73,7 @@ os.environ.update(
     BENCH_STATIC_ROOT=os.environ.get("BENCH_STATIC_ROOT", "/tmp/backplan_bench_static"),
 )
 
-from bench.common import RESULTS, setup_django  # noqa: E402
+from bench.common import RESULTS, build_large_plan, setup_django  # noqa: E402
 
 # --- The database and the plan ---------------------------------------------------------
 
@@ -98,38 +98,12 @@ class Fixture:
 
 def build_fixture() -> Fixture:
     from django.conf import settings
-    from django.core.management import call_command
     from django.test import Client
 
-    from accounts.models import Membership, Role, Team, User
     from planner.levels import LEVELS
-    from planner.models import Context, JourneyStep, Project
-    from tests.planner.plans import fill_plan
+    from planner.models import JourneyStep
 
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_catalogue", verbosity=0)
-    call_command("collectstatic", verbosity=0, interactive=False, clear=True)
-    user = User.objects.create_user(email="bench@example.com", password=secrets.token_hex(16))
-    owner = User.objects.create_user(email="owner@example.com", password=secrets.token_hex(16))
-    team = Team.objects.create(name="Bench team")
-    Membership.objects.create(team=team, user=owner, role=Role.OWNER)
-    Membership.objects.create(team=team, user=user, role=Role.EDITOR)
-    project = Project.objects.create(team=team, name="Large plan", created_by=owner)
-    fill_plan(project, rows=ROWS)
-    Context.objects.filter(project=project).update(
-        product="A marketplace with chat, payments and an AI assistant.",
-        scale="lt10k",
-        team_size="2-5",
-        stage="production",
-        platform="django",
-        languages="Python, TypeScript",
-        clients=["web", "mobile"],
-        realtime="some",
-        offline="none",
-        ai="some",
-        sensitivity="payments",
-        external_services="Stripe\nOpenAI\nPostmark",
-    )
+    project, user = build_large_plan(ROWS)
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.cookies[settings.SESSION_COOKIE_NAME].value

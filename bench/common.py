@@ -53,6 +53,45 @@ def measure(name: str, fn: Callable[[], object], *, runs: int = 5, warmup: int =
     return Timing(name, runs, statistics.median(times), times[0], times[-1], p90)
 
 
+def build_large_plan(rows: int):
+    """Migrate, load the catalogue, collect static files and build one plan with `rows`
+    rows in every list and a full context, in a team with an owner and an editor.
+    Returns (project, editor). Needs `setup_django()` first."""
+    import secrets
+
+    from django.core.management import call_command
+
+    from accounts.models import Membership, Role, Team, User
+    from planner.models import Context, Project
+    from tests.planner.plans import fill_plan
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_catalogue", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False, clear=True)
+    editor = User.objects.create_user(email="bench@example.com", password=secrets.token_hex(16))
+    owner = User.objects.create_user(email="owner@example.com", password=secrets.token_hex(16))
+    team = Team.objects.create(name="Bench team")
+    Membership.objects.create(team=team, user=owner, role=Role.OWNER)
+    Membership.objects.create(team=team, user=editor, role=Role.EDITOR)
+    project = Project.objects.create(team=team, name="Large plan", created_by=owner)
+    fill_plan(project, rows=rows)
+    Context.objects.filter(project=project).update(
+        product="A marketplace with chat, payments and an AI assistant.",
+        scale="lt10k",
+        team_size="2-5",
+        stage="production",
+        platform="django",
+        languages="Python, TypeScript",
+        clients=["web", "mobile"],
+        realtime="some",
+        offline="none",
+        ai="some",
+        sensitivity="payments",
+        external_services="Stripe\nOpenAI\nPostmark",
+    )
+    return project, editor
+
+
 def report(benchmark: str, timings: list[Timing], **facts: object) -> Path:
     """Print the timings and write them, with the machine and any facts, as JSON."""
     for t in timings:
