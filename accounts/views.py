@@ -5,7 +5,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import services
 from accounts.forms import InvitationForm, RoleForm, SignupForm, SwitchTeamForm, TeamForm
+from accounts.login import login_redirect
 from accounts.models import Invitation, Membership, Role, Team
 from accounts.teams import set_current_team
 
@@ -64,7 +64,7 @@ def team_view(role: str = Role.VIEWER):
         @wraps(view)
         def wrapper(request: HttpRequest, team_id: int, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return login_redirect(request)
             membership = (
                 Membership.objects.select_related("team")
                 .filter(user=request.user, team=team_id)

@@ -9,11 +9,11 @@ through here: the token is their access.
 
 from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import FilteredRelation, Q
 from django.http import Http404, HttpRequest
 
+from accounts.login import login_redirect
 from accounts.models import Membership, Role
 from accounts.teams import user_memberships
 from planner.models import Project
@@ -76,7 +76,7 @@ def project_view(role: str = Role.VIEWER):
         @wraps(view)
         def wrapper(request: HttpRequest, project_id: int, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return login_redirect(request)
             project, membership, memberships = checked_access(request.user, project_id, role)
             request.membership = membership
             request.memberships = memberships  # for the navigation (accounts.context_processors)

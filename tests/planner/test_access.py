@@ -153,3 +153,24 @@ def test_access_is_one_query_and_the_navigation_reuses_it(project, owner, outsid
     assert b'id="team-switcher"' in response.content and b"Zeta" in response.content
     membership_queries = [q for q in captured if '"accounts_membership"' in q["sql"]]
     assert len(membership_queries) == 1, [q["sql"][:120] for q in membership_queries]
+
+
+def test_an_expired_session_sends_the_whole_page_to_log_in_not_the_fragment(project, client):
+    """An HTMX save from a page whose session expired: htmx is told to load the login
+    page (HX-Redirect), which comes back to the page the person was on."""
+    page = reverse("workspace_step", args=[project.pk, "2"])
+    response = client.post(
+        reverse("row_add", args=[project.pk, "boundary"]),
+        {"add-boundary-name": "Core"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}",
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={quote(page)}"
+    assert not Boundary.objects.filter(project=project).exists()
+
+
+def test_an_expired_session_on_a_team_page_sends_the_whole_page_to_log_in(team, client):
+    page = reverse("team_settings", args=[team.pk])
+    response = client.get(page, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=page)
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={quote(page)}"
