@@ -223,7 +223,7 @@ def profile(fn, runs: int, sort: str = "tottime") -> None:
         fn(n, args) if args is not None else fn(n)
         profiler.disable()
     stats = pstats.Stats(profiler).sort_stats(sort)
-    stats.print_stats(30)
+    stats.print_stats(45)
     stats.print_callers("sub")
 
 
