@@ -211,7 +211,7 @@ def main() -> None:
     )
 
 
-def profile(fn, runs: int, sort: str = "tottime") -> None:
+def profile(fn, runs: int, sort: str = os.environ.get("PROFILE_SORT", "tottime")) -> None:
     import cProfile
     import pstats
 
