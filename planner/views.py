@@ -677,6 +677,10 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
         line = plan_forms.ChecklistLine.of(entry, saved)
     else:
         line = plan_forms.ChecklistLine.from_form(entry, form)
+    page = {}
+    if status != 200 and not request.htmx:  # the whole page, this line with its message
+        checklist = technique_checklist(plan)
+        page["checklist"] = [line if item.entry.pk == entry.pk else item for item in checklist]
     return respond(
         request,
         plan,
@@ -684,6 +688,7 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
         "technique",
         status,
         ctx={"line": line, "saved": status == 200},
+        page=page,
         anchor=f"#technique-{entry_id}",
     )
 

@@ -720,3 +720,25 @@ def test_editing_what_revealed_a_decision_is_saved(project, editor_client, catal
     assert editor_client.post(url, data, **HTMX).status_code == 200
     decision.refresh_from_db()
     assert decision.operation == op
+
+
+def test_a_refused_checklist_line_without_javascript_shows_its_message_on_the_page(
+    project, editor_client, catalogue
+):
+    from planner.models import CatalogueEntry, TechniqueChoice
+
+    entry = CatalogueEntry.objects.get(slug="input-validation", team=None)
+    response = editor_client.post(
+        reverse("technique_save", args=[project.pk, entry.pk]),
+        {
+            f"t{entry.pk}-status": "planned",
+            f"t{entry.pk}-notes": "n" * 2001,
+            f"t{entry.pk}-version": 0,
+        },
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Techniques checklist" in html  # the whole page
+    line = html[html.index(f'id="technique-{entry.pk}"') :]
+    assert "at most 2000 characters" in line[: line.index("</form>")]
+    assert not TechniqueChoice.objects.filter(project=project).exists()
