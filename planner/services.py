@@ -4,7 +4,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from planner.advisor import Finding, advise
+from planner import registry
+from planner.advisor import Finding, advise, counts
 from planner.document import plan_document
 from planner.levels import Level
 from planner.models import Activity, LevelAnswer, LevelStatus, Project, ProjectFindings
@@ -100,8 +101,6 @@ def level_touch(*, project: Project, level_number: int) -> None:
     ).update(status=LevelStatus.IN_PROGRESS)
 
 
-SEVERITIES = ["high", "medium", "low", "info"]
-STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
 # The context step also shows what the context filter concluded, wherever it applies.
 CONTEXT_FILTER_KINDS = ("elimination", "recommendation")
 
@@ -119,18 +118,16 @@ def findings_stamp(project: Project) -> str:
     return project.updated_at.isoformat()
 
 
-def findings_refresh(plan, document: dict | None = None) -> list[Finding]:
+def findings_refresh(plan) -> list[Finding]:
     """Run the advisor on the plan as stored now and keep the findings, one row per step,
     stamped with the project's `updated_at`; the dashboard summary follows."""
     project = plan.project
-    if document is None:
-        document = plan_document(project, plan.parts)
-    findings = advise(document)
+    findings = advise(plan_document(project, plan.parts))
     stamp = findings_stamp(project)
     findings_write(
         project.pk,
         stamp,
-        {step: [f.as_dict() for f in panel_findings(findings, step)] for step in STEPS},
+        {step: [f.as_dict() for f in panel_findings(findings, step)] for step in registry.STEPS},
     )
     summary_refresh(plan, findings)
     return findings
@@ -173,7 +170,7 @@ def plan_findings(project: Project) -> list[Finding]:
     stamp = findings_stamp(project)
     rows = ProjectFindings.objects.filter(project=project).values_list("step", "at", "items")
     rows = list(rows)
-    if len(rows) == len(STEPS) and all(at == stamp for _, at, _ in rows):
+    if len(rows) == len(registry.STEPS) and all(at == stamp for _, at, _ in rows):
         items = [item for step, _, items in rows for item in items if item["level"] == step]
         return sorted(map(finding_from_dict, items), key=Finding.sort_key)
     # The summary needs counts, not rows: the context step loads none of the lists.
@@ -195,11 +192,8 @@ def finding_from_dict(item: dict) -> Finding:
 
 
 def finding_totals(findings: list) -> dict[str, int]:
-    totals = dict.fromkeys(SEVERITIES, 0)
-    for finding in findings:
-        if not finding.is_dismissed:
-            totals[finding.severity] = totals.get(finding.severity, 0) + 1
-    return totals
+    """Open findings per severity (the advisor's own count)."""
+    return counts(findings)
 
 
 def summary_refresh(plan, findings: list) -> None:

@@ -15,6 +15,7 @@ from accounts.teams import current_team
 from planner import forms as plan_forms
 from planner import registry, services
 from planner.access import ROLE_MESSAGES, project_view
+from planner.advisor import SEVERITIES
 from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
 from planner.models import (
@@ -731,8 +732,11 @@ def findings(request: HttpRequest, project: Project) -> HttpResponse:
     return render(request, "planner/findings.html", findings_context(request, project))
 
 
-def findings_context(request: HttpRequest, project: Project, dismiss_form=None) -> dict:
-    all_findings = services.plan_findings(project)
+def findings_context(
+    request: HttpRequest, project: Project, dismiss_form=None, all_findings=None
+) -> dict:
+    if all_findings is None:
+        all_findings = services.plan_findings(project)
     anchors = evidence_anchors(project)
 
     def linked(finding) -> tuple:
@@ -748,7 +752,7 @@ def findings_context(request: HttpRequest, project: Project, dismiss_form=None) 
 
     groups = [
         (severity, [linked(f) for f in all_findings if f.severity == severity and not f.dismissed])
-        for severity in services.SEVERITIES
+        for severity in SEVERITIES
     ]
     return {
         "project": project,
@@ -781,13 +785,14 @@ def dismiss_errors(form: DismissForm | None) -> dict:
 @project_view(Role.EDITOR)
 @require_POST
 def finding_dismiss(request: HttpRequest, project: Project) -> HttpResponse:
+    all_findings = services.plan_findings(project)
     form = DismissForm(
         request.POST,
-        finding_keys={f.key for f in services.plan_findings(project)},
+        finding_keys={f.key for f in all_findings},
         dismissed_keys=set(project.dismissals.values_list("finding_key", flat=True)),
     )
     if not form.is_valid():
-        ctx = findings_context(request, project, dismiss_form=form)
+        ctx = findings_context(request, project, dismiss_form=form, all_findings=all_findings)
         return render(request, "planner/findings.html", ctx, status=INVALID)
     key = form.cleaned_data["key"]
     if form.cleaned_data["restore"]:

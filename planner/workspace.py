@@ -1,6 +1,7 @@
 """Everything a workspace page shows, loaded in a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import connection
 from django.db.models import Prefetch
@@ -135,6 +136,7 @@ STEP_ROWS: dict[str, list[str]] = {
 }
 
 
+@cache
 def _row_counts_sql() -> str:
     # Table names come from the models, never from input; the project id is a parameter.
     return " UNION ALL ".join(

@@ -110,3 +110,18 @@ def test_load_catalogue_command(db, capsys):
     call_command("load_catalogue")
     assert f"{len(ENTRIES)} shared entries" in capsys.readouterr().out
     assert CatalogueEntry.objects.count() == len(ENTRIES)
+
+
+def test_loading_an_unchanged_catalogue_again_moves_no_team_version(db):
+    from tests.conftest import make_team
+
+    load_catalogue()
+    team = make_team("Own")
+    version = team.catalogue_version
+    load_catalogue()
+    team.refresh_from_db()
+    assert team.catalogue_version == version
+    CatalogueEntry.objects.filter(slug="caching").update(summary="changed by hand")
+    load_catalogue()
+    team.refresh_from_db()
+    assert team.catalogue_version == version + 1

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planner import services
+from planner.advisor import SEVERITIES
 from planner.models import Entity, Project, ProjectFindings
-from planner.services import STEPS
+from planner.registry import STEPS
 from planner.workspace import ensure_plan_rows
 
 
@@ -76,7 +77,7 @@ def test_the_advisor_panel_shows_ten_findings_and_links_to_the_rest(project, vie
     assert shown == 10 < panel_total
     assert f"and {panel_total - 10} more" in panel
     assert reverse("findings", args=[project.pk]) in panel
-    severities = [services.SEVERITIES.index(s) for s in re.findall(r"badge sev-(\w+)\">", panel)]
+    severities = [SEVERITIES.index(s) for s in re.findall(r"badge sev-(\w+)\">", panel)]
     assert severities == sorted(severities)
     findings_page = viewer_client.get(reverse("findings", args=[project.pk])).content.decode()
     assert all(f"Entity {i}" in findings_page for i in range(30))
