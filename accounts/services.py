@@ -6,18 +6,15 @@ it rests on, so two owners demoting or removing each other at the same moment
 cannot both win, and the loser is told why (TeamChanged) instead of failing.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.mail import send_safely
 from accounts.models import Invitation, Membership, Role, Team, User, new_token, token_hash
-
-logger = logging.getLogger(__name__)
 
 LAST_OWNER_MESSAGE = (
     "A team needs at least one owner. Make someone else an owner first, "
@@ -168,19 +165,13 @@ def invitation_email(*, invitation: Invitation, link: str, inviter: User) -> boo
     The invitation stands either way: the owner is shown the link and can pass it on.
     """
     team = invitation.team
-    try:
-        send_mail(
-            f"You are invited to {team.name} on Backplan",
-            f"{inviter} invited you to join “{team.name}” as {invitation.get_role_display()}."
-            f"\n\nOpen this link to accept (it works once, until {invitation.expires_at:%d %b %Y})"
-            f":\n{link}\n",
-            None,
-            [invitation.email],
-        )
-    except OSError:  # refused, unreachable, timed out; smtplib.SMTPException is an OSError
-        logger.warning("Invitation email to %s could not be sent", invitation.email, exc_info=True)
-        return False
-    return True
+    return send_safely(
+        f"You are invited to {team.name} on Backplan",
+        f"{inviter} invited you to join “{team.name}” as {invitation.get_role_display()}."
+        f"\n\nOpen this link to accept (it works once, until {invitation.expires_at:%d %b %Y})"
+        f":\n{link}\n",
+        [invitation.email],
+    )
 
 
 def invitation_for_token(token: str, *, user: User) -> Invitation:
