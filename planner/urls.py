@@ -38,4 +38,5 @@ urlpatterns = [
         "projects/<int:project_id>/findings/dismiss/", views.finding_dismiss, name="finding_dismiss"
     ),
     path("", include("planner.suggestion_urls")),
+    path("", include("planner.trace_urls")),
 ]
