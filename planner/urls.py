@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("planner.suggestion_urls")),
     path("", include("planner.trace_urls")),
     path("", include("planner.adr_urls")),
+    path("", include("planner.example_urls")),
 ]
