@@ -85,7 +85,7 @@ def _needs(step: dict) -> list[tuple[str, str]]:
     needs = []
     live = step.get("updates") == Updates.REALTIME
     if step.get("data_needed", "").strip() and not live:
-        needs.append((Category.QUERY, "It needs data: " + _first_line(step["data_needed"])))
+        needs.append((Category.QUERY, "It needs data from the backend."))
     if _writes(step["name"]):
         needs.append((Category.IMMEDIATE, "Its name says the user changes something here."))
     if live:
@@ -152,8 +152,3 @@ def _mentioned(entities: list[str], text: str) -> list[str]:
     return [
         e for e in entities if re.search(rf"\b{re.escape(e)}(s|es)?\b", text, flags=re.IGNORECASE)
     ]
-
-
-def _first_line(text: str) -> str:
-    line = text.strip().splitlines()[0]
-    return line if len(line) <= 100 else line[:99] + "…"

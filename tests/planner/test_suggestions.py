@@ -168,3 +168,27 @@ def test_the_page_reads_the_plan_in_a_fixed_number_of_queries(
         # session, user, access, the whole plan in one statement
         with django_assert_num_queries(4):
             owner_client.get(reverse("suggestions", args=[project.pk]))
+
+
+# --- The link itself, edited like any field -----------------------------------------------
+
+
+def test_an_operations_form_links_it_to_the_plans_journey_steps(project, editor_client, outsider):
+    step = JourneyStep.objects.create(project=project, name="Open chat")
+    elsewhere = JourneyStep.objects.create(
+        project=make_project(outsider.membership_set.get().team), name="Not ours"
+    )
+    url = reverse("row_add", args=[project.pk, "operation"])
+    form = editor_client.get(url).content.decode()
+    assert "Journey steps it serves" in form and "Open chat" in form and "Not ours" not in form
+    data = {"add-operation-name": "openChat", "add-operation-category": "query"}
+    refused = editor_client.post(url, data | {"add-operation-journey_steps": [elsewhere.pk]})
+    assert (
+        refused.status_code == 422
+        and "Choose journey steps of this plan" in refused.content.decode()
+    )
+    editor_client.post(url, data | {"add-operation-journey_steps": [step.pk]})
+    operation = Operation.objects.get(project=project)
+    assert list(operation.journey_steps.all()) == [step]
+    level3 = editor_client.get(reverse("workspace_step", args=[project.pk, "3"])).content.decode()
+    assert "Journey steps it serves" in level3  # on the operation's card
