@@ -202,6 +202,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Backplan <noreply@loc
 
 # Plan uploads: the import form refuses anything larger than this before parsing.
 PLAN_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+# The example plans anyone can start a project from (planner/examples.py).
+PLAN_EXAMPLES_DIR = BASE_DIR / "planner" / "examples"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

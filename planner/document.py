@@ -26,7 +26,7 @@ from planner.models import (
     LevelStatus,
     Project,
 )
-from planner.plan_rows import plan_rows, stored_fields
+from planner.plan_rows import LINK_PARTS, plan_rows, stored_fields
 
 CONTEXT_FIELDS = [f.name for f in registry.CONTEXT_FIELDS]
 ENTRY_FIELDS = [
@@ -79,9 +79,12 @@ def plan_document(project: Project, rows: dict[str, list] | None = None) -> dict
         for pk, source, target, *_ in rows["relationship"]
     }
     entries = {pk: (team, slug, fields) for pk, team, slug, *fields in rows["entry"]}
-    touched: dict[int, list[str]] = {}
-    for operation, entity in rows["operation_entity"]:
-        touched.setdefault(operation, []).append(entities[entity])
+    # Lists of references, by name: (kind, field) -> row id -> [names in id order].
+    linked: dict[tuple[str, str], dict[int, list[str]]] = {}
+    for part, (kind, spec) in LINK_PARTS.items():
+        by_row = linked[(kind, spec.name)] = {}
+        for pk, ref in rows[part]:
+            by_row.setdefault(pk, []).append(names[spec.ref][ref])
 
     def resolver(spec: registry.Field) -> dict | None:
         """How a stored reference reads in the document: slugs for catalogue entries,
@@ -96,15 +99,15 @@ def plan_document(project: Project, rows: dict[str, list] | None = None) -> dict
         fields = stored_fields(kind.key)
         keys = [f.doc_key for f in fields]
         resolve = [(i, resolver(f)) for i, f in enumerate(fields) if f.type == "ref"]
-        lists = [f.doc_key for f in kind.fields if f.type == "refs"]
+        lists = [(f.doc_key, linked[(kind.key, f.name)]) for f in kind.fields if f.type == "refs"]
         out = []
         for pk, *stored in rows[kind.key]:
             for i, lookup in resolve:
                 if stored[i] is not None:
                     stored[i] = lookup[stored[i]]
             row = dict(zip(keys, stored, strict=False))
-            for key in lists:
-                row[key] = touched.get(pk, [])
+            for key, by_row in lists:
+                row[key] = by_row.get(pk, [])
             if kind.key == "decision":
                 revealed = zip(REVEALED_BY_KINDS, stored[len(fields) :], strict=True)
                 row["revealed_by"] = next(
@@ -345,11 +348,8 @@ def _reference_errors(data: dict, team: Team | None) -> list[tuple[str, str]]:
             name = row.get("boundary")
             if isinstance(name, str) and name and name not in boundaries:
                 errors.append((f"{list_key}[{i}].boundary", f"No boundary is named {_q(name)}."))
-    for i, row in _items(data, "operations"):
-        names = row.get("entities")
-        for j, name in enumerate(names if isinstance(names, list) else []):
-            if isinstance(name, str) and name not in entities:
-                errors.append((f"operations[{i}].entities[{j}]", f"No entity is named {_q(name)}."))
+    for kind, spec in LINK_PARTS.values():
+        errors += _list_reference_errors(data, registry.ROW_KINDS[kind], spec)
     for i, row in _items(data, "relationships"):
         for end in ["source", "target"]:
             name = row.get(end)
@@ -378,6 +378,26 @@ def _reference_errors(data: dict, team: Team | None) -> list[tuple[str, str]]:
 
     errors += _catalogue_errors(data, team)
     errors += _level_errors(data)
+    return errors
+
+
+def _list_reference_errors(
+    data: dict, kind: registry.RowKind, spec: registry.Field
+) -> list[tuple[str, str]]:
+    """Each name in a list of references (an operation's `entities`) names a row."""
+    referred = registry.ROW_KINDS[spec.ref]
+    known = _names(data, referred.list_key)
+    errors = []
+    for i, row in _items(data, kind.list_key):
+        names = row.get(spec.doc_key)
+        for j, name in enumerate(names if isinstance(names, list) else []):
+            if isinstance(name, str) and name not in known:
+                errors.append(
+                    (
+                        f"{kind.list_key}[{i}].{spec.doc_key}[{j}]",
+                        f"No {referred.noun} is named {_q(name)}.",
+                    )
+                )
     return errors
 
 

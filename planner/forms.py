@@ -198,7 +198,10 @@ class OperationForm(ProjectRowChoiceMixin, VersionedForm):
     class Meta:
         model = Operation
         fields = kind_form_meta("operation")
-        widgets = {"entities": forms.CheckboxSelectMultiple}
+        widgets = {
+            "entities": forms.CheckboxSelectMultiple,
+            "journey_steps": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,6 +214,11 @@ class OperationForm(ProjectRowChoiceMixin, VersionedForm):
             "entities",
             Entity.objects.filter(project=self.project),
             "Choose entities of this plan (one of them no longer exists).",
+        )
+        self.limit(
+            "journey_steps",
+            JourneyStep.objects.filter(project=self.project),
+            "Choose journey steps of this plan (one of them no longer exists).",
         )
 
 

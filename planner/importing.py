@@ -72,18 +72,17 @@ def plan_import(
         steps = _create_rows(JourneyStep, project, doc.get("journey_steps", []))
         boundaries = _create_rows(Boundary, project, doc.get("boundaries", []))
         entities = _create_rows(Entity, project, doc.get("entities", []), boundary=boundaries)
+        lists = [f for f in registry.ROW_KINDS["operation"].fields if f.type == "refs"]
         operations = _create_rows(
-            Operation, project, doc.get("operations", []), boundary=boundaries, skip={"entities"}
+            Operation,
+            project,
+            doc.get("operations", []),
+            boundary=boundaries,
+            skip={f.doc_key for f in lists},
         )
-        Operation.entities.through.objects.bulk_create(
-            [
-                Operation.entities.through(
-                    operation_id=operations[op["name"]].pk, entity_id=entities[e].pk
-                )
-                for op in doc.get("operations", [])
-                for e in op.get("entities", [])
-            ]
-        )
+        named = {"entity": entities, "journey_step": steps}
+        for spec in lists:
+            _create_links(Operation, spec, operations, named[spec.ref], doc.get("operations", []))
         relationships = _create_relationships(project, doc.get("relationships", []), entities)
         entries = _catalogue_for_import(team, doc)
         rows_by_kind = {
@@ -165,6 +164,20 @@ def _create_rows(model, project: Project, rows: list[dict], *, boundary=None, sk
         objs.append(model(project=project, **values))
     created = model.objects.bulk_create(objs)
     return {obj.name: obj for obj in created}
+
+
+def _create_links(model, spec: registry.Field, rows: dict, referred: dict, docs: list) -> None:
+    """The rows' lists of references (an operation's entities, its journey steps)."""
+    link = model._meta.get_field(spec.name)
+    through = link.remote_field.through
+    source, target = link.m2m_field_name(), link.m2m_reverse_field_name()
+    through.objects.bulk_create(
+        [
+            through(**{source: rows[row["name"]], target: referred[name]})
+            for row in docs
+            for name in row.get(spec.doc_key, [])
+        ]
+    )
 
 
 def _create_relationships(project: Project, rows: list[dict], entities: dict) -> dict:

@@ -247,6 +247,12 @@ class Operation(Row):
     trigger = stored(OPERATION.field("trigger"))
     latency = stored(OPERATION.field("latency"), max_length=12)
     entities = models.ManyToManyField(Entity, blank=True, related_name="operations")
+    journey_steps = models.ManyToManyField(
+        JourneyStep,
+        verbose_name=OPERATION.field("journey_steps").label,
+        blank=True,
+        related_name="operations",
+    )
 
     class Meta(Row.Meta):
         constraints = [unique_name("operation")]

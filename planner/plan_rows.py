@@ -23,7 +23,6 @@ from planner.models import (
     Decision,
     Dismissal,
     LevelAnswer,
-    Operation,
     TechniqueChoice,
 )
 from planner.registry import CONTEXT_FIELDS, REVEALED_BY_KINDS, ROW_KINDS, Field
@@ -65,6 +64,14 @@ PARTS: dict[str, tuple] = {
     **{key: (ROW_MODELS[key], _typed(stored_fields(key))) for key in ROW_KINDS},
     "dismissal": (Dismissal, [("finding_key", TEXT), ("reason", TEXT)]),
 }
+# A row kind's lists of references: "<kind>_<referred kind>" -> (kind, field), e.g.
+# "operation_entity" holds (operation id, entity id) pairs.
+LINK_PARTS: dict[str, tuple[str, Field]] = {
+    f"{kind.key}_{f.ref}": (kind.key, f)
+    for kind in ROW_KINDS.values()
+    for f in kind.fields
+    if f.type == "refs"
+}
 PARTS["decision"][1].extend((kind, NUMBER) for kind in REVEALED_BY_KINDS)
 ENTRY_FIELDS = [
     ("team", NUMBER),
@@ -100,15 +107,18 @@ def statement() -> tuple[str, int]:
         branches.append(
             f"SELECT '{part}', {q('id')}, {columns} FROM {table} WHERE {q('project_id')} = %s"  # noqa: S608
         )
-    # The operations' entities (many to many), as (operation id, entity id).
-    through = Operation.entities.through
-    table, operations = q(through._meta.db_table), q(Operation._meta.db_table)
+    # Lists of references (many to many), as (row id, referred row id).
     padding = ", ".join(["CAST(NULL AS TEXT)"] * (WIDTH - 1))
-    branches.append(
-        f"SELECT 'operation_entity', {q('operation_id')}, CAST({q('entity_id')} AS TEXT), "  # noqa: S608
-        f"{padding} FROM {table} WHERE {q('operation_id')} IN "
-        f"(SELECT id FROM {operations} WHERE project_id = %s)"
-    )
+    for part, (kind, spec) in LINK_PARTS.items():
+        model = ROW_MODELS[kind]
+        link = model._meta.get_field(spec.name)
+        table, rows = q(link.m2m_db_table()), q(model._meta.db_table)
+        source, target = q(link.m2m_column_name()), q(link.m2m_reverse_name())
+        branches.append(
+            f"SELECT '{part}', {source}, CAST({target} AS TEXT), "  # noqa: S608
+            f"{padding} FROM {table} WHERE {source} IN "
+            f"(SELECT id FROM {rows} WHERE project_id = %s)"
+        )
     # The catalogue entries the plan's decisions and techniques use.
     entries = q(CatalogueEntry._meta.db_table)
     used = " UNION ".join(
@@ -129,7 +139,7 @@ def _converters() -> dict[str, tuple[int, list[tuple[int, object]]]]:
     """For each part, how many values it has and the positions of those that are not
     text, with their converter."""
     specs = {part: fields for part, (_, fields) in PARTS.items()}
-    specs["operation_entity"] = [("entity", NUMBER)]
+    specs.update({part: [(spec.ref, NUMBER)] for part, (_, spec) in LINK_PARTS.items()})
     specs["entry"] = ENTRY_FIELDS
     return {
         part: (
@@ -154,5 +164,6 @@ def plan_rows(project_id: int) -> dict[str, list[tuple]]:
                 if values[i] is not None:
                     values[i] = to_python(values[i])
             rows[part].append((pk, *values))
-    rows["operation_entity"].sort()
+    for part in LINK_PARTS:
+        rows[part].sort()
     return rows

@@ -431,6 +431,14 @@ ROW_KIND_LIST: list[RowKind] = [
                 ref="entity",
                 help="The data it reads or writes (from Level 4).",
             ),
+            Field(
+                "journey_steps",
+                "Journey steps it serves",
+                "refs",
+                ref="journey_step",
+                help="The Level 1 steps this operation is there for.",
+                short="Serves",
+            ),
         ],
     ),
     RowKind(

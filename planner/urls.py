@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from planner import views
 
@@ -37,4 +37,8 @@ urlpatterns = [
     path(
         "projects/<int:project_id>/findings/dismiss/", views.finding_dismiss, name="finding_dismiss"
     ),
+    path("", include("planner.suggestion_urls")),
+    path("", include("planner.trace_urls")),
+    path("", include("planner.adr_urls")),
+    path("", include("planner.example_urls")),
 ]

@@ -16,6 +16,7 @@ from planner import forms as plan_forms
 from planner import registry, services
 from planner.access import ROLE_MESSAGES, project_view
 from planner.advisor import SEVERITIES
+from planner.examples import example_list
 from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
 from planner.models import (
@@ -60,7 +61,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "planner/dashboard.html",
-        {"team": team, "projects": projects, "show_archived": show_archived},
+        {
+            "team": team,
+            "projects": projects,
+            "show_archived": show_archived,
+            "examples": example_list(),
+        },
     )
 
 

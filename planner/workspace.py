@@ -16,6 +16,7 @@ from planner.models import (
     CoreQuestionKey,
     Decision,
     Entity,
+    JourneyStep,
     LevelAnswer,
     LevelStatus,
     Project,
@@ -239,7 +240,8 @@ def row_queryset(project: Project, kind: str):
     rows = ROW_MODELS[kind].objects.filter(project=project)
     if kind == "operation":
         return rows.select_related("boundary").prefetch_related(
-            Prefetch("entities", queryset=Entity.objects.only("id", "name"))
+            Prefetch("entities", queryset=Entity.objects.only("id", "name")),
+            Prefetch("journey_steps", queryset=JourneyStep.objects.only("id", "name")),
         )
     if kind == "entity":
         return rows.select_related("boundary")

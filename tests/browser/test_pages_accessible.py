@@ -59,3 +59,35 @@ def test_reviewer_share_page_passes_axe_and_csp(page, live_server, csp_errors, d
     goto(page, live_server.url + reverse("share_page", args=[token]))
     axe_check(page)
     assert csp_errors == []
+
+
+def test_examples_suggestions_and_traceability_pass_axe_and_csp(
+    page, live_server, log_in, csp_errors, demo_project, settings, tmp_path
+):
+    owner, project = demo_project
+    settings.PLAN_EXAMPLES_DIR = tmp_path
+    (tmp_path / "realtime-chat.json").write_text(DEMO.read_text(), encoding="utf-8")
+    newcomer = make_user("new@example.com")
+    make_team("Newcomer", **{Role.OWNER: newcomer})
+    log_in(newcomer)
+    goto(page, live_server.url + reverse("dashboard"))  # empty: it offers the examples
+    axe_check(page)
+    page.get_by_role("link", name="Start from this example").first.click()
+    page.wait_for_url("**/projects/start/realtime-chat/")
+    axe_check(page)
+    page.context.clear_cookies()
+    log_in(owner)
+    for url in [
+        reverse("project_start"),
+        reverse("project_copy", args=[project.pk]),
+        reverse("trace", args=[project.pk]),
+        reverse("suggestions", args=[project.pk]),
+    ]:
+        goto(page, live_server.url + url)
+        axe_check(page)
+    # One click adds a suggestion through htmx: the list comes back without it.
+    page.get_by_role("button", name="Add “Sign in: load data”").click()
+    page.get_by_role("status").get_by_text("Added “Sign in: load data”.").wait_for()
+    assert page.get_by_role("button", name="Add “Sign in: load data”").count() == 0
+    axe_check(page)
+    assert csp_errors == []

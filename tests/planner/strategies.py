@@ -189,6 +189,7 @@ def plan_documents(draw, patterns: list[str], techniques: list[str]) -> dict:
                 "trigger": draw(text()),
                 "latency": draw(choice(Operation.Latency, blank=True)),
                 "entities": draw(subsequence(entity_names)),
+                "journey_steps": draw(subsequence(step_names)),
             }
             for n in operation_names
         ],
