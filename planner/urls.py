@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner import views
+from planner import views, what_if_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -37,4 +37,5 @@ urlpatterns = [
     path(
         "projects/<int:project_id>/findings/dismiss/", views.finding_dismiss, name="finding_dismiss"
     ),
+    path("projects/<int:project_id>/findings/what-if/", what_if_views.what_if, name="what_if"),
 ]
