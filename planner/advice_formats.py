@@ -103,9 +103,15 @@ def finding_lines(finding: Finding) -> list[str]:
         f"      {finding.message}",
         f"      What to do: {finding.action}",
     ]
-    lines += [f"      Evidence: {evidence_text(item)}" for item in finding.evidence[:5]]
-    if len(finding.evidence) > 5:
-        lines.append(f"      … and {len(finding.evidence) - 5} more pieces of evidence")
+    # The context is said once at the top: here only which of its fields count.
+    fields = [item for item in finding.evidence if item.get("kind") == "context"]
+    rows = [item for item in finding.evidence if item.get("kind") != "context"]
+    if fields:
+        names = [evidence_text({**item, "text": ""}).removeprefix("Context · ") for item in fields]
+        lines.append(f"      Because of the context: {', '.join(names)}")
+    lines += [f"      Evidence: {evidence_text(item)}" for item in rows[:5]]
+    if len(rows) > 5:
+        lines.append(f"      … and {len(rows) - 5} more pieces of evidence")
     return lines
 
 
