@@ -121,21 +121,15 @@ def judge(scenario: Scenario, findings: list[Finding]) -> Outcome:
 
 SHARES = {  # rows per list for a 1,000-row plan
     "journey_steps": 150,
-    "boundaries": 6,
+    "boundaries": 30,
     "operations": 400,
     "entities": 250,
-    "relationships": 170,
+    "relationships": 146,
     "decisions": 12,
     "techniques": 12,
 }
-BOUNDARIES = [
-    ("Accounts", "core"),
-    ("Catalogue", "performance"),
-    ("Orders", "scaling"),
-    ("Reporting", "performance"),
-    ("Stripe", "external"),
-    ("Email", "external"),
-]
+REASONS = ["core", "performance", "scaling", "failure_isolation", "security"]
+INTEGRATIONS = ["Stripe", "Postmark"]
 CATEGORIES = ["immediate", "query", "query", "background", "realtime", "maintenance"]
 CONCURRENCY = ["last_write", "optimistic", "locking", "append_only"]
 DECISIONS = [
@@ -169,13 +163,17 @@ TECHNIQUES = [
 
 
 def generated_plan(rows: int = 1000, seed: int = 2026) -> dict:
-    """A realistic plan of about `rows` rows, the same for the same seed: a 10k–100k
-    user Django product, six boundaries, operations touching one to three entities
-    (some across boundaries), every tenth entity without a concurrency strategy."""
+    """A big organisation's plan of about `rows` rows, the same for the same seed: a
+    100k+ user Django product built by 20+ engineers, a boundary per domain (and one
+    per integration), operations touching one or two entities of their boundary and
+    every fifth one an entity of the next boundary too, every tenth entity without a
+    concurrency strategy."""
     rng = random.Random(seed)
     scale = rows / sum(SHARES.values())
     n = {key: max(1, round(count * scale)) for key, count in SHARES.items()}
-    owned = [name for name, reason in BOUNDARIES if reason != "external"]
+    owned = [f"Domain {i}" for i in range(max(2, n["boundaries"] - len(INTEGRATIONS)))]
+    boundaries = [(name, REASONS[i % len(REASONS)]) for i, name in enumerate(owned)]
+    boundaries += [(name, "external") for name in INTEGRATIONS]
     entities = [
         {
             "name": f"Entity {i}",
@@ -192,7 +190,7 @@ def generated_plan(rows: int = 1000, seed: int = 2026) -> dict:
     for i in range(n["operations"]):
         boundary = owned[i % len(owned)]
         touched = rng.sample(by_boundary[boundary], rng.randint(1, 2))
-        if i % 25 == 0:  # now and then a write reaches into another boundary
+        if i % 5 == 0:  # now and then a write reaches into the next boundary
             touched.append(rng.choice(by_boundary[owned[(i + 1) % len(owned)]]))
         category = rng.choice(CATEGORIES)
         trigger = "Nightly batch over all rows" if category == "background" else "A user action"
@@ -216,15 +214,15 @@ def generated_plan(rows: int = 1000, seed: int = 2026) -> dict:
         "project": {"name": f"Generated plan ({rows} rows, seed {seed})", "description": ""},
         "context": {
             "product": "A marketplace for local services: bookings, payments and reviews.",
-            "scale": "lt100k",
-            "team_size": "6-20",
+            "scale": "gt100k",
+            "team_size": "20+",
             "languages": "Python",
             "platform": "django",
             "clients": ["web", "mobile", "api"],
             "realtime": "some",
             "offline": "none",
             "ai": "none",
-            "external_services": "Stripe\nPostmark",
+            "external_services": "\n".join(INTEGRATIONS),
             "sensitivity": "pii",
             "stage": "production",
         },
@@ -245,7 +243,7 @@ def generated_plan(rows: int = 1000, seed: int = 2026) -> dict:
         ],
         "boundaries": [
             {"name": name, "responsibility": f"The {name.lower()} side.", "reason": reason}
-            for name, reason in BOUNDARIES
+            for name, reason in boundaries
         ],
         "operations": operations,
         "entities": entities,
