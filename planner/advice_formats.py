@@ -201,15 +201,20 @@ def evidence_path(item: dict, paths: dict[tuple[str, str], str]) -> str:
 
 
 def line_of(raw: str, path: str, item: dict) -> int:
-    """The line of the file where the evidence's row or field starts (1 when unknown):
-    the first line after the list's or section's key that names it."""
-    section = re.split(r"[.\[]", path, maxsplit=1)[0]
-    start = raw.find(json.dumps(section))
-    if start < 0:
-        return 1
+    """The line of the file where the evidence's field or row starts (1 when unknown):
+    each key of the path in turn (levels, "2", answers, …), then for a row of a list
+    the first mention of its name after the list's key."""
+    position = 0
+    for key in (part for part in re.split(r"\.|\[\d+\]", path) if part):
+        found = raw.find(json.dumps(key), position)
+        if found < 0:
+            return 1
+        position = found
     name = item.get("name", "")
-    found = raw.find(json.dumps(name), start) if name else -1
-    return raw.count("\n", 0, found if found >= 0 else start) + 1
+    if "[" in path and name:
+        found = raw.find(json.dumps(name), position)
+        position = found if found >= 0 else position
+    return raw.count("\n", 0, position) + 1
 
 
 def sarif_location(item: dict, uri: str, raw: str, paths: dict) -> dict:
