@@ -130,12 +130,10 @@ def open_keys(findings: list[Finding]) -> dict[str, Finding]:
     return {f.key: f for f in findings if finding_status(f) == "open"}
 
 
-def compare(
-    document: dict, overrides: dict[str, Any], before: list[Finding] | None = None
-) -> WhatIf:
-    """The advisor on the plan as it is (or `before`, when already known) and on the
-    plan with the overrides; which open findings appear and which disappear."""
-    before = advise(document) if before is None else before
+def compare(document: dict, overrides: dict[str, Any]) -> WhatIf:
+    """The advisor on the plan as it is and on the plan with the overrides; which open
+    findings appear and which disappear."""
+    before = advise(document)
     context = document.get("context") or {}
     changes = [
         Change(name, FIELDS[name].label, display(name, context.get(name)), display(name, value))
