@@ -16,6 +16,7 @@ Pure: plan documents and findings in, strings out.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterable
@@ -200,29 +201,56 @@ def evidence_path(item: dict, paths: dict[tuple[str, str], str]) -> str:
     return paths.get((kind, name), "")
 
 
-def line_of(raw: str, path: str, item: dict) -> int:
-    """The line of the file where the evidence's field or row starts (1 when unknown):
-    each key of the path in turn (levels, "2", answers, …), then for a row of a list
-    the first mention of its name after the list's key."""
-    position = 0
-    for key in (part for part in re.split(r"\.|\[\d+\]", path) if part):
-        found = raw.find(json.dumps(key), position)
-        if found < 0:
-            return 1
-        position = found
-    name = item.get("name", "")
-    if "[" in path and name:
-        found = raw.find(json.dumps(name), position)
-        position = found if found >= 0 else position
-    return raw.count("\n", 0, position) + 1
+class Lines:
+    """Where things are in the plan file: the line a JSON path starts on. A row's line
+    is found once per list, walking its rows in order (a plan's findings share rows)."""
+
+    def __init__(self, raw: str, document: dict) -> None:
+        self.raw, self.document = raw, document
+        self.newlines = [match.start() for match in re.finditer("\n", raw)]
+        self.rows: dict[str, list[int]] = {}
+
+    def line(self, path: str) -> int:
+        """The line of `path` ("levels.4.status", "operations[3]"); 1 when not found."""
+        row = re.fullmatch(r"(\w+)\[(\d+)\]", path)
+        if row:
+            offsets = self.row_offsets(row[1])
+            index = int(row[2])
+            offset = offsets[index] if index < len(offsets) else 0
+        else:
+            offset = self.offset(path.split("."))
+        return bisect.bisect_left(self.newlines, offset) + 1
+
+    def offset(self, keys: list[str], position: int = 0) -> int:
+        """Each key in turn (levels, "2", answers, …); 0 when one is missing."""
+        for key in keys:
+            position = self.raw.find(json.dumps(key), position)
+            if position < 0:
+                return 0
+        return position
+
+    def row_offsets(self, list_key: str) -> list[int]:
+        if list_key not in self.rows:
+            kind = next(k for k in registry.ROW_KIND_LIST if k.list_key == list_key)
+            name_key = (
+                "source" if kind.key == "relationship" else ROW_NAME_KEYS.get(kind.key, "name")
+            )
+            position, offsets = self.offset([list_key]), []
+            for row in self.document.get(list_key) or []:
+                name = row.get(name_key) if isinstance(row, dict) else None
+                found = self.raw.find(json.dumps(name), position) if name else -1
+                position = found if found >= 0 else position
+                offsets.append(position)
+            self.rows[list_key] = offsets
+        return self.rows[list_key]
 
 
-def sarif_location(item: dict, uri: str, raw: str, paths: dict) -> dict:
+def sarif_location(item: dict, uri: str, lines: Lines, paths: dict) -> dict:
     path = evidence_path(item, paths)
     location: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": {"uri": uri},
-            "region": {"startLine": line_of(raw, path, item) if path else 1},
+            "region": {"startLine": lines.line(path) if path else 1},
         }
     }
     if path:
@@ -248,16 +276,16 @@ def sarif_rule(finding: Finding) -> dict:
     }
 
 
-def sarif_result(finding: Finding, index: int, uri: str, raw: str, paths: dict) -> dict:
+def sarif_result(finding: Finding, index: int, uri: str, lines: Lines, paths: dict) -> dict:
     evidence = finding.evidence or ({"step": finding.level, "kind": "", "name": ""},)
     result = {
         "ruleId": finding.rule_id,
         "ruleIndex": index,
         "level": SARIF_LEVEL[finding.severity],
         "message": {"text": f"{finding.message} What to do: {finding.action}"},
-        "locations": [sarif_location(evidence[0], uri, raw, paths)],
+        "locations": [sarif_location(evidence[0], uri, lines, paths)],
         "relatedLocations": [
-            {"id": i, **sarif_location(item, uri, raw, paths)}
+            {"id": i, **sarif_location(item, uri, lines, paths)}
             for i, item in enumerate(evidence[1:10], start=1)
         ],
         "partialFingerprints": {FINGERPRINT: finding.key},
@@ -282,7 +310,7 @@ def as_sarif(
     document: dict, findings: Iterable[Finding], uri: str, raw: str, what_if: WhatIf | None = None
 ) -> str:
     findings = list(findings)
-    paths = row_paths(document)
+    paths, lines = row_paths(document), Lines(raw, document)
     rules: dict[str, int] = {}
     descriptors = []
     for finding in findings:
@@ -297,7 +325,7 @@ def as_sarif(
             }
         },
         "artifacts": [{"location": {"uri": uri}, "mimeType": "application/json"}],
-        "results": [sarif_result(f, rules[f.rule_id], uri, raw, paths) for f in findings],
+        "results": [sarif_result(f, rules[f.rule_id], uri, lines, paths) for f in findings],
     }
     if what_if is not None:
         run["properties"] = {

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from planner.advice_formats import evidence_path, line_of, row_paths
+from planner.advice_formats import Lines, evidence_path, row_paths
 from tests.planner.test_advisor import CHAT_APP, doc
 
 
@@ -314,18 +314,19 @@ def test_sarif_has_the_2_1_0_shape_and_points_into_the_plan(db, tmp_path):
 def test_sarif_locations_follow_the_json_path_to_the_line():
     document = chat_plan()
     raw = json.dumps(document, indent=2)
-    lines = raw.splitlines()
+    lines, find = raw.splitlines(), Lines(raw, document)
     paths = row_paths(document)
     answer = {"step": "4", "kind": "level", "name": "status", "text": ""}
     assert evidence_path(answer, paths) == "levels.4.status"
-    assert lines[line_of(raw, "levels.4.status", answer) - 1].strip().startswith('"status"')
-    assert lines.index('    "4": {') < line_of(raw, "levels.4.status", answer) - 1
+    assert lines[find.line("levels.4.status") - 1].strip().startswith('"status"')
+    assert lines.index('    "4": {') < find.line("levels.4.status") - 1
     entity = {"step": "4", "kind": "entity", "name": "Message", "text": ""}
     assert evidence_path(entity, paths) == "entities[0]"
-    assert '"Message"' in lines[line_of(raw, "entities[0]", entity) - 1]
+    assert '"Message"' in lines[find.line("entities[0]") - 1]
     scale = {"step": "context", "kind": "context", "name": "scale", "text": ""}
-    assert lines[line_of(raw, evidence_path(scale, paths), scale) - 1].strip() == '"scale": "lt1k",'
-    assert line_of(raw, "core_questions.nowhere", scale) == 1
+    assert lines[find.line(evidence_path(scale, paths)) - 1].strip() == '"scale": "lt1k",'
+    assert find.line("core_questions.nowhere") == 1
+    assert find.line("entities[5]") == 1
 
 
 def test_fail_on_exits_1_only_for_open_findings_at_or_above_it(db, tmp_path):
