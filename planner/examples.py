@@ -2,8 +2,8 @@
 
 Each `*.json` file in `settings.PLAN_EXAMPLES_DIR` is a plan document; its file name
 (without `.json`) is its slug, its `project.name` and `project.description` are the
-title and description people choose by. They are offered in the order of their file
-names. A file that cannot be read as a plan document is left out of the list (and
+title and description people choose by. The guide's own two worked examples come
+first, the others follow in the order of their file names. A file that cannot be read as a plan document is left out of the list (and
 logged); whether it can be imported is checked when someone starts from it
 (`validate_document`, which needs the catalogue).
 """
@@ -22,6 +22,7 @@ from planner.document_json import DocumentParseError, document_parse
 
 logger = logging.getLogger(__name__)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+GUIDE_EXAMPLES = ("convex-productivity", "realtime-chat")  # the guide's worked examples
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Example:
 
 
 def example_list() -> list[Example]:
-    """Every readable example, in the order of their file names."""
+    """Every readable example, the guide's first."""
     found = []
     for path in _files():
         document = _read(path, path.stat().st_mtime_ns)
@@ -55,7 +56,13 @@ def _files() -> list[Path]:
     folder = Path(settings.PLAN_EXAMPLES_DIR)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.json") if p.is_file() and SLUG.match(p.stem))
+    paths = [p for p in folder.glob("*.json") if p.is_file() and SLUG.match(p.stem)]
+    return sorted(paths, key=_order)
+
+
+def _order(path: Path) -> tuple[int, str]:
+    guide = GUIDE_EXAMPLES.index(path.stem) if path.stem in GUIDE_EXAMPLES else len(GUIDE_EXAMPLES)
+    return guide, path.stem
 
 
 @lru_cache(maxsize=32)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from planner import views
+from planner import views, what_if_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -41,4 +41,5 @@ urlpatterns = [
     path("", include("planner.trace_urls")),
     path("", include("planner.adr_urls")),
     path("", include("planner.example_urls")),
+    path("projects/<int:project_id>/findings/what-if/", what_if_views.what_if, name="what_if"),
 ]

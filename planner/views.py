@@ -32,6 +32,7 @@ from planner.plan_rows import plan_rows
 from planner.registry import STEP_TITLES, STEPS
 from planner.rows import ROW_KINDS, RowKind
 from planner.versioning import StaleVersion, save_versioned, stale_merge
+from planner.what_if_forms import panel_form
 from planner.workspace import (
     LEVEL_ROWS,
     Plan,
@@ -767,6 +768,7 @@ def findings_context(
         "totals": services.finding_totals(all_findings),
         "step_titles": STEP_TITLES,
         "can_edit": request.membership.allows(Role.EDITOR),
+        "what_if_form": panel_form(project),
         **dismiss_errors(dismiss_form),
     }
 

@@ -91,3 +91,23 @@ def test_examples_suggestions_and_traceability_pass_axe_and_csp(
     assert page.get_by_role("button", name="Add “Sign in: load data”").count() == 0
     axe_check(page)
     assert csp_errors == []
+
+
+def test_what_if_panel_passes_axe_and_csp_with_and_without_htmx(
+    page, live_server, log_in, csp_errors, demo_project
+):
+    owner, project = demo_project
+    log_in(owner)
+    goto(page, live_server.url + reverse("findings", args=[project.pk]))
+    page.click("#what-if summary")  # closed until it has something to show
+    page.select_option("#id_scale", "gt100k")
+    page.select_option("#id_team_size", "20+")
+    page.click("#what-if button[type=submit]")
+    page.wait_for_selector("#what-if h3:text('Would appear')")
+    assert page.locator("h1").count() == 1  # htmx swapped the panel, not the page
+    assert "scale=gt100k" in page.url  # the address says what is compared
+    axe_check(page)
+    goto(page, page.url)  # the same address without htmx: the whole page with the result
+    assert page.locator("#what-if h3:text('Would disappear')").count() == 1
+    axe_check(page)
+    assert csp_errors == []
