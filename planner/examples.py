@@ -4,8 +4,8 @@ Each `*.json` file in `settings.PLAN_EXAMPLES_DIR` is a plan document; its file 
 (without `.json`) is its slug, its `project.name` and `project.description` are the
 title and description people choose by. The guide's own two worked examples come
 first, the others follow in the order of their file names. A file that cannot be read
-as a plan document is left out of the list (and logged); whether it can be imported is checked when someone starts from it
-(`validate_document`, which needs the catalogue).
+as a plan document is left out of the list (and logged); whether it can be imported
+is checked when someone starts from it (`validate_document`, which needs the catalogue).
 """
 
 import copy

@@ -1,10 +1,12 @@
 """Starting a project from an example plan or as a copy of a team's project."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+import planner
 from planner.document import plan_document
 from planner.examples import example_list
 from planner.importing import plan_import
@@ -34,12 +36,19 @@ def start(client, slug, **data):
     return client.post(reverse("example_start", args=[slug]), data)
 
 
-def test_examples_are_offered_in_file_order_with_the_documents_titles(examples):
+def test_the_guides_examples_come_first_then_file_order_with_the_documents_titles(examples):
     assert [(e.slug, e.title, e.description) for e in example_list()] == [
-        ("b2b-saas", "B2B SaaS on Django", "Tenants and billing."),
         ("realtime-chat", "Realtime chat", "Offline mobile chat with AI."),
+        ("b2b-saas", "B2B SaaS on Django", "Tenants and billing."),
         ("zz-invalid", "Invalid plan", ""),
     ]  # the unreadable file is left out
+
+
+def test_the_shipped_examples_start_with_the_guides_two(settings):
+    settings.PLAN_EXAMPLES_DIR = Path(planner.__file__).parent / "examples"
+    slugs = [e.slug for e in example_list()]
+    assert slugs[:2] == ["convex-productivity", "realtime-chat"]
+    assert {"b2b-saas-django", "payments-marketplace"} <= set(slugs)
 
 
 def test_no_examples_folder_means_no_examples(settings, tmp_path):
