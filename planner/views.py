@@ -12,8 +12,8 @@ from django_htmx.http import reswap
 
 from accounts.models import Role
 from accounts.teams import current_team
+from planner import context_filter, registry, services
 from planner import forms as plan_forms
-from planner import registry, services
 from planner.access import ROLE_MESSAGES, project_view
 from planner.advisor import SEVERITIES
 from planner.finding_forms import DismissForm
@@ -132,10 +132,14 @@ def workspace(request: HttpRequest, project: Project) -> HttpResponse:
 
 def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> dict:
     """Everything the workspace template needs for one step."""
+    # Levels 5 and 6 also read the context filter's verdicts (stored with the context step).
+    steps = [step, "context"] if step in PICKER_STEPS else [step]
     if request.method == "POST":  # a save: the advisor reads the plan as it is now
-        findings = services.panel_findings(services.findings_refresh(plan), step)
+        every = services.findings_refresh(plan)
+        by_step = {s: services.panel_findings(every, s) for s in steps}
     else:
-        findings = services.step_findings(plan, step)
+        by_step = services.steps_findings(plan, steps)
+    findings = by_step[step]
     previous, following = step_neighbours(step)
     ctx = {
         "project": plan.project,
@@ -190,7 +194,25 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
             if "technique" in plan.rows:  # a saved line swapped alone loads no others
                 ctx["checklist"] = technique_checklist(plan)
     ctx.update(overrides)
+    if step in PICKER_STEPS:
+        ctx["verdicts"] = context_filter.verdicts(by_step["context"])
+        if ctx.get("checklist"):
+            ctx["checklist_groups"] = checklist_groups(ctx["checklist"], ctx["verdicts"])
+        if ctx.get("line"):
+            ctx["line"].verdict = ctx["verdicts"].get(ctx["line"].entry.slug)
     return ctx
+
+
+PICKER_STEPS = ("5", "6")  # the decision picker and the checklist
+
+
+def checklist_groups(checklist: list, verdicts: dict) -> list:
+    """The Level 6 checklist as the context filter sorts it; each line knows its verdict."""
+    groups = context_filter.grouped(checklist, verdicts, lambda line: line.entry.slug)
+    for _, _, lines in groups:
+        for line, verdict in lines:
+            line.verdict = verdict
+    return [(key, heading, [line for line, _ in lines]) for key, heading, lines in groups]
 
 
 def related_sections(plan: Plan, changed: RowKind | None) -> list[dict]:
@@ -570,7 +592,10 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
 def row_form_extra(project: Project, kind: RowKind) -> dict:
     if kind.key != "decision":
         return {}
-    return {"sources": plan_forms.decision_sources(decision_source_rows(project))}
+    return {
+        "sources": plan_forms.decision_sources(decision_source_rows(project)),
+        "verdicts": context_filter.verdicts(services.context_findings(project)),
+    }
 
 
 @project_view(Role.EDITOR)
