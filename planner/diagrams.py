@@ -349,13 +349,13 @@ def graph_svg(graph: Graph, max_nodes: int | None = MAX_NODES) -> SafeString:
         edges.append(_arrowhead(points[-2], points[-1]))
         if edge.label:
             labels.append(_label(points, edge.label))
-    for edge in placed.loops:  # an entity related to itself: a loop on its right side
+    for edge in placed.loops:  # an entity related to itself: a loop over its top right
         box = placed.boxes[edge.source]
-        x, y = box.x + box.width / 2, box.y + box.height / 2
-        edges.append(f'<path d="M{x:.1f},{y - 8:.1f} c 26,-4 26,20 0,16" {SVG_LOOK["edge"]}/>')
-        edges.append(_arrowhead((x + 12, y + 10), (x, y + 8)))
+        x, y = box.x + box.width / 2 - 10, box.y
+        edges.append(f'<path d="M{x - 16:.1f},{y:.1f} c 0,-24 22,-24 22,0" {SVG_LOOK["edge"]}/>')
+        edges.append(_arrowhead((x + 6, y - 10), (x + 6, y)))
         if edge.label:
-            labels.append(_label([(x + 18, y), (x + 40, y)], edge.label))
+            labels.append(_label([(x - 5, y - 26), (x - 5, y - 26)], edge.label))
     by_name = {n.name: n for n in graph.nodes}
     for name, box in placed.boxes.items():
         if not box.height:
@@ -493,3 +493,18 @@ def mermaid(graph: Graph) -> str:
             label = f'|"{mermaid_text(edge.label)}"|' if edge.label else ""
             lines.append(f"  {ids[edge.source]} -->{label} {ids[edge.target]}")
     return "\n".join(lines) + "\n"
+
+
+# --- Which diagrams there are, and where the editor shows them ------------------------------
+
+GRAPHS = {"boundaries": boundary_graph, "entities": entity_graph}
+STEP_DIAGRAMS = {"2": ["boundaries"], "4": ["entities"]}  # the editor's live diagrams
+
+
+def step_diagrams(document: dict, step: str) -> list[tuple[str, str, SafeString]]:
+    """(name, caption, SVG) for each diagram the workspace step shows."""
+    diagrams = []
+    for name in STEP_DIAGRAMS.get(step, []):
+        graph = GRAPHS[name](document)
+        diagrams.append((name, graph.title, graph_svg(graph)))
+    return diagrams

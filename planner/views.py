@@ -16,6 +16,8 @@ from planner import context_filter, registry, services
 from planner import forms as plan_forms
 from planner.access import ROLE_MESSAGES, project_view
 from planner.advisor import SEVERITIES
+from planner.diagrams import STEP_DIAGRAMS, step_diagrams
+from planner.document import plan_document
 from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
 from planner.models import (
@@ -132,6 +134,8 @@ def workspace(request: HttpRequest, project: Project) -> HttpResponse:
 
 def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> dict:
     """Everything the workspace template needs for one step."""
+    if step in STEP_DIAGRAMS and plan.parts is None:  # one read for the advisor and diagram
+        plan.parts = plan_rows(plan.project.pk)
     # Levels 5 and 6 also read the context filter's verdicts (stored with the context step).
     steps = [step, "context"] if step in PICKER_STEPS else [step]
     if request.method == "POST":  # a save: the advisor reads the plan as it is now
@@ -193,6 +197,8 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
             ctx["notes_limit"] = registry.ROW_KINDS["technique"].field("notes").limit
             if "technique" in plan.rows:  # a saved line swapped alone loads no others
                 ctx["checklist"] = technique_checklist(plan)
+    if step in STEP_DIAGRAMS:
+        ctx["diagrams"] = step_diagrams(plan_document(plan.project, plan.parts), step)
     ctx.update(overrides)
     if step in PICKER_STEPS:
         ctx["verdicts"] = context_filter.verdicts(by_step["context"])
@@ -282,7 +288,10 @@ def workspace_step(request: HttpRequest, project: Project, step: str) -> HttpRes
     if step not in STEPS:
         raise Http404("No such step.")
     show_all = request.GET.get("all", "")
-    plan = load_plan(project, step, page_rows=PAGE_ROWS, show_all=show_all)
+    # A step with a diagram reads the whole plan once (`plan_rows`): the diagram is drawn
+    # from it, and the step's small parts and counts come from the same read.
+    parts = plan_rows(project.pk) if step in STEP_DIAGRAMS else None
+    plan = load_plan(project, step, page_rows=PAGE_ROWS, show_all=show_all, parts=parts)
     return render(
         request, "planner/workspace.html", step_context(request, plan, step, show_all=show_all)
     )
@@ -310,6 +319,8 @@ def respond(
         html += render_to_string(
             "planner/workspace.html#rows", {**ctx, "section": section}, request
         )
+    if step in STEP_DIAGRAMS:  # the live diagram follows the save
+        html += render_to_string("planner/workspace.html#diagrams", ctx, request)
     html += render_to_string("planner/workspace.html#sidebar", ctx, request)
     html += render_to_string("planner/workspace.html#advisor", ctx, request)
     return HttpResponse(html, status=status)
