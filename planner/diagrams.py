@@ -144,7 +144,12 @@ def layout(graph: Graph, max_nodes: int | None = MAX_NODES) -> Layout:
     rows = _rows(layers, [n for n in names if n not in connected])
     by_name = {n.name: n for n in nodes}
     boxes, width, height = _place(rows, by_name, graph.listed)
-    routes = [(edge, _route(edge, boxes)) for edge in links]
+    waypoints: dict[tuple[str, str], list[Box]] = {}
+    for name, box in boxes.items():
+        if name.startswith("\0"):
+            a, b, _ = name[1:].split("\0")
+            waypoints.setdefault((a, b), []).append(box)
+    routes = [(edge, _route(edge, boxes, waypoints)) for edge in links]
     _spread_ends(routes, boxes)
     return Layout(boxes, routes, loops, width, height, len(graph.nodes) - len(nodes))
 
@@ -180,10 +185,12 @@ def _layers(names: list[str], edges: list[Edge]) -> list[list[str]]:
                     state[child] = 1
                     stack.append((child, iter(out[child])))
     level = dict.fromkeys(names, 0)
+    after: dict[str, list[str]] = {}
+    for a, b in forward:
+        after.setdefault(a, []).append(b)
     for node in reversed(order):  # a topological order of the forward edges
-        for a, b in forward:
-            if a == node:
-                level[b] = max(level[b], level[a] + 1)
+        for b in after.get(node, []):
+            level[b] = max(level[b], level[node] + 1)
     layers: list[list[str]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
     for name in names:
         layers[level[name]].append(name)
@@ -208,7 +215,10 @@ def _order(layers: list[list[str]], adjacent: list[tuple[str, str]]) -> list[lis
         up.setdefault(b, []).append(a)
     best, best_crossings = [list(layer) for layer in layers], None
     current = [list(layer) for layer in layers]
-    for sweep in range(8):
+    # Counting crossings is quadratic in a layer's edges: a very large graph (a whole
+    # plan's download) gets fewer sweeps.
+    sweeps = 8 if len(adjacent) <= 300 else 2
+    for sweep in range(sweeps):
         indices = range(1, len(current)) if sweep % 2 == 0 else range(len(current) - 2, -1, -1)
         for i in indices:
             fixed = current[i - 1] if sweep % 2 == 0 else current[i + 1]
@@ -283,17 +293,13 @@ def _place(rows: list[list[str]], nodes: dict[str, Node], listed: bool) -> tuple
     return boxes, total_w, max(y - GAP_Y, 0.0)
 
 
-def _route(edge: Edge, boxes: dict[str, Box]) -> list[tuple[float, float]]:
+def _route(edge: Edge, boxes: dict[str, Box], waypoints: dict) -> list[tuple[float, float]]:
+    """The edge's polyline: out of its source, through its waypoints, into its target
+    (a reversed edge of a cycle runs through its waypoints the other way)."""
     source, target = boxes[edge.source], boxes[edge.target]
-    waypoints = sorted(
-        (boxes[name] for name in boxes if name.startswith(f"\0{edge.source}\0{edge.target}\0")),
-        key=lambda box: box.y,
-    )
-    back = sorted(
-        (boxes[name] for name in boxes if name.startswith(f"\0{edge.target}\0{edge.source}\0")),
-        key=lambda box: -box.y,
-    )
-    middle = [(b.x, b.y) for b in (waypoints or back)]
+    ahead = sorted(waypoints.get((edge.source, edge.target), []), key=lambda box: box.y)
+    back = sorted(waypoints.get((edge.target, edge.source), []), key=lambda box: -box.y)
+    middle = [(b.x, b.y) for b in (ahead or back)]
     if target.y >= source.y + source.height:
         start, end = (source.x, source.y + source.height), (target.x, target.y)
     elif source.y >= target.y + target.height:
@@ -314,6 +320,9 @@ def _route(edge: Edge, boxes: dict[str, Box]) -> list[tuple[float, float]]:
 def _spread_ends(routes: list, boxes: dict[str, Box]) -> None:
     """Several arrows meeting one side of a box arrive side by side, in the order of
     where they come from, so their heads and labels do not pile up."""
+    by_end = {
+        (box.x, y): box for box in boxes.values() if box.height for y in (box.y, box.y + box.height)
+    }
     sides: dict[tuple[float, float], list[tuple[float, list, int]]] = {}
     for _, points in routes:
         for index, neighbour in ((0, 1), (-1, -2)):
@@ -322,14 +331,7 @@ def _spread_ends(routes: list, boxes: dict[str, Box]) -> None:
     for (x, y), ends in sides.items():
         if len(ends) < 2:
             continue
-        box = next(
-            (
-                b
-                for b in boxes.values()
-                if b.height and abs(b.x - x) < 1e-6 and y in (b.y, b.y + b.height)
-            ),
-            None,
-        )
+        box = by_end.get((x, y))
         if box is None:
             continue
         span = box.width * 0.8
