@@ -277,7 +277,14 @@ class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
             kind=CatalogueEntry.Kind.PATTERN
         )
         self.limit("entry", patterns, "Choose a pattern from the catalogue.")
-        self.fields["entry"].choices = picker_choices(patterns, verdicts or {})
+        groups = context_filter.grouped(patterns, verdicts or {}, lambda entry: entry.slug)
+        self.fields["entry"].choices = picker_choices(groups)
+        # Beside the picker: each recommended and ruled-out pattern with its whole reason.
+        self.context_reasons = [
+            (heading, items)
+            for key, heading, items in groups
+            if key != context_filter.NEUTRAL and items
+        ]
         self.fields["revealed_by"].choices = [("", "—")] + list(sources or [])
         for kind in self.SOURCES:
             if getattr(self.instance, f"{kind}_id", None):
@@ -300,10 +307,9 @@ class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
         return value
 
 
-def picker_choices(entries, verdicts: dict) -> list:
+def picker_choices(groups: list) -> list:
     """The decision picker's options grouped as the context filter sorts them, each
     recommended or ruled-out entry with the advisor's one-line reason."""
-    groups = context_filter.grouped(entries, verdicts, lambda entry: entry.slug)
     return [("", "---------")] + [
         (
             f"{heading} ({len(items)})",

@@ -135,6 +135,9 @@ def test_decision_picker_groups_patterns_with_reasons(small_plan, editor_client,
     assert "microservices are ruled out." in groups["Ruled out for this context"]
     assert "Single database, straightforward schema — " in groups["Recommended for this context"]
     assert "Modular monolith<" in groups["Neutral"]
+    reasons = html[html.index('class="context-reasons') :]
+    assert '<span class="fw-semibold">Microservices</span>: ' in reasons
+    assert "Modular monolith" not in reasons.split("</details>")[0]  # neutral: no reason
 
 
 def test_decision_picker_still_saves_a_ruled_out_pattern(small_plan, editor_client):
