@@ -1,14 +1,18 @@
 """Diagrams: the graphs drawn from a plan, their layout, SVG safety, Mermaid, the editor's
 live diagrams and the downloads."""
 
+import io
 import re
 from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
+from accounts.models import new_token, token_hash
 from planner.diagrams import (
     NO_BOUNDARY,
     _crossings,
@@ -20,7 +24,7 @@ from planner.diagrams import (
     mermaid,
     mermaid_text,
 )
-from planner.models import Boundary, Entity, Operation
+from planner.models import Boundary, Entity, Operation, ShareLink
 from planner.workspace import ensure_plan_rows
 from tests.conftest import make_project
 from tests.planner.plans import fill_plan
@@ -223,3 +227,19 @@ def test_download_queries_do_not_grow_with_the_plan(team, owner, catalogue, owne
         assert response.status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1] <= 5, counts
+
+
+def test_the_pdf_prints_both_diagrams(demo_pdf):
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(demo_pdf)).pages)
+    text = " ".join(text.split())
+    assert "Boundaries, their operations and the calls between them" in text
+    assert "Entities and relationships" in text
+    assert "1:N" in text  # a cardinality label: the tables spell it "One to many"
+
+
+def test_the_share_page_shows_the_diagrams(drawn, owner):
+    token = new_token()
+    ShareLink.objects.create(project=drawn, token_hash=token_hash(token), created_by=owner)
+    html = Client().get(reverse("share_page", args=[token])).content.decode()
+    assert html.count("<svg") == 2 and "calls between them" in html
+    assert "Chat &lt;live&gt;" in html and "<live>" not in html
