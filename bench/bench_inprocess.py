@@ -106,6 +106,8 @@ def targets(project, client) -> dict:
         render = out[f"GET step {step}"] = lambda n, _=None, url=url: client.get(url)
         render.prepare = uncached
         out[f"GET step {step} cached"] = lambda n, url=url: client.get(url)
+    picker_url = reverse("row_add", args=[project.pk, "decision"])
+    out["GET decision picker"] = lambda n: client.get(picker_url, HTTP_HX_REQUEST="true")
     findings_url = reverse("findings", args=[project.pk])
     out["GET findings"] = lambda n: client.get(findings_url)
 
@@ -172,16 +174,38 @@ def targets(project, client) -> dict:
     return out
 
 
+def add_team_catalogue(project, count: int) -> None:
+    """The team's own catalogue: `count` techniques and a third as many patterns (the
+    Level 6 checklist and the Level 5 picker list them all)."""
+    from planner.models import CatalogueEntry
+
+    entries = [
+        CatalogueEntry(
+            team=project.team, kind=kind, slug=f"team-{kind}-{i}", name=f"Team {kind} {i}"
+        )
+        for kind, n in (("technique", count), ("pattern", count // 3))
+        for i in range(n)
+    ]
+    CatalogueEntry.objects.bulk_create(entries)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--only", default="", help="comma-separated name prefixes")
     parser.add_argument("--profile", default="", help="profile this target (cProfile, top 25)")
+    parser.add_argument(
+        "--team-catalogue",
+        type=int,
+        default=0,
+        help="team techniques added (and a third as many patterns)",
+    )
     args = parser.parse_args()
     recreate_database()
     setup_django()
     project, client = build(args.rows)
+    add_team_catalogue(project, args.team_catalogue)
     results = {}
     if args.profile:
         profile(targets(project, client)[args.profile], args.runs)

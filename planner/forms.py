@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 
-from planner import registry
+from planner import context_filter, registry
 from planner.levels import LEVELS, Level
 from planner.models import (
     Boundary,
@@ -279,12 +279,20 @@ class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
     # Set on the instance by clean_revealed_by, so a save must write them too.
     instance_fields = list(SOURCES)
 
-    def __init__(self, *args, sources=None, **kwargs):
+    def __init__(self, *args, sources=None, verdicts=None, **kwargs):
         super().__init__(*args, **kwargs)
         patterns = CatalogueEntry.objects.visible_to(self.project.team).filter(
             kind=CatalogueEntry.Kind.PATTERN
         )
         self.limit("entry", patterns, "Choose a pattern from the catalogue.")
+        groups = context_filter.grouped(patterns, verdicts or {}, lambda entry: entry.slug)
+        self.fields["entry"].choices = picker_choices(groups)
+        # Beside the picker: each recommended and ruled-out pattern with its whole reason.
+        self.context_reasons = [
+            (heading, items)
+            for key, heading, items in groups
+            if key != context_filter.NEUTRAL and items
+        ]
         self.fields["revealed_by"].choices = [("", "—")] + list(sources or [])
         for kind in self.SOURCES:
             if getattr(self.instance, f"{kind}_id", None):
@@ -305,6 +313,22 @@ class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
             kind, _, pk = value.partition(":")
             setattr(self.instance, f"{kind}_id", int(pk))
         return value
+
+
+def picker_choices(groups: list) -> list:
+    """The decision picker's options grouped as the context filter sorts them, each
+    recommended or ruled-out entry with the advisor's one-line reason."""
+    return [("", "---------")] + [
+        (
+            f"{heading} ({len(items)})",
+            [
+                (entry.pk, f"{entry.name} — {verdict.reason}" if verdict else entry.name)
+                for entry, verdict in items
+            ],
+        )
+        for _, heading, items in groups
+        if items
+    ]
 
 
 def decision_sources(rows: dict) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -362,6 +386,7 @@ class ChecklistLine:
     original_notes: str
     conflict: list | None = None
     errors: list[str] = dataclass_field(default_factory=list)
+    verdict: context_filter.Verdict | None = None  # the context filter's, set by the view
 
     @property
     def prefix(self) -> str:

@@ -17,7 +17,12 @@ from unicodedata import east_asian_width
 from planner import levels as method
 from planner import registry
 from planner.advisor import RULES, advise
-from planner.diagrams import boundary_diagram, entity_diagram
+from planner.diagrams import (
+    BOUNDARIES_TITLE,
+    ENTITIES_TITLE,
+    boundary_diagram,
+    entity_diagram,
+)
 from planner.document import document_hash
 from planner.models import CatalogueEntry
 from planner.registry import STEP_TITLES
@@ -439,9 +444,9 @@ def plan_view(document: dict, *, findings: list | None = None, diagrams: bool = 
             view.decisions = _decisions(document, names)
             view.decision_table = _decision_table(view.decisions)
         if diagrams and lvl.number == 3 and document.get("boundaries"):
-            view.diagrams.append(("Boundaries and their operations", boundary_diagram(document)))
+            view.diagrams.append((BOUNDARIES_TITLE, boundary_diagram(document)))
         if diagrams and lvl.number == 4 and document.get("entities"):
-            view.diagrams.append(("Entities and relationships", entity_diagram(document)))
+            view.diagrams.append((ENTITIES_TITLE, entity_diagram(document)))
         level_views.append(view)
 
     stored_core = document.get("core_questions") or {}

@@ -154,14 +154,32 @@ def findings_write(project_id: int, stamp: str, by_step: dict[str, list[dict]]) 
 
 
 def step_findings(plan, step: str) -> list[Finding]:
-    """What the advisor panel of `step` shows: the stored row when it is as recent as the
-    plan (and the summary holds the totals), otherwise everything is recomputed."""
+    """What the advisor panel of `step` shows."""
+    return steps_findings(plan, [step])[step]
+
+
+def steps_findings(plan, steps: list[str]) -> dict[str, list[Finding]]:
+    """What the advisor panels of `steps` show, read in one query: the stored rows when
+    they are as recent as the plan (and the summary holds the totals), otherwise
+    everything is recomputed."""
     project = plan.project
-    row = ProjectFindings.objects.filter(project=project, step=step).values_list("at", "items")
-    row = row.first()
-    if row and row[0] == findings_stamp(project) and "findings" in project.summary:
-        return [finding_from_dict(item) for item in row[1]]
-    return panel_findings(findings_refresh(plan), step)
+    stamp = findings_stamp(project)
+    rows = ProjectFindings.objects.filter(project=project, step__in=steps, at=stamp)
+    stored = dict(rows.values_list("step", "items"))
+    if len(stored) == len(set(steps)) and "findings" in project.summary:
+        return {step: [finding_from_dict(item) for item in stored[step]] for step in steps}
+    found = findings_refresh(plan)
+    return {step: panel_findings(found, step) for step in steps}
+
+
+def context_findings(project: Project) -> list[Finding]:
+    """The context filter's conclusions for the whole plan (the context step's panel),
+    for a page that has no loaded plan: one query while they are as recent as the plan."""
+    rows = ProjectFindings.objects.filter(project=project, step="context")
+    items = rows.filter(at=findings_stamp(project)).values_list("items", flat=True).first()
+    if items is not None:
+        return [finding_from_dict(item) for item in items]
+    return panel_findings(plan_findings(project), "context")
 
 
 def plan_findings(project: Project) -> list[Finding]:

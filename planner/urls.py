@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("planner.adr_urls")),
     path("", include("planner.example_urls")),
     path("projects/<int:project_id>/findings/what-if/", what_if_views.what_if, name="what_if"),
+    path("", include("planner.diagram_urls")),
 ]

@@ -12,10 +12,12 @@ from django_htmx.http import reswap
 
 from accounts.models import Role
 from accounts.teams import current_team
+from planner import context_filter, registry, services
 from planner import forms as plan_forms
-from planner import registry, services
 from planner.access import ROLE_MESSAGES, project_view
 from planner.advisor import SEVERITIES
+from planner.diagrams import STEP_DIAGRAMS, step_diagrams
+from planner.document import plan_document
 from planner.examples import example_list
 from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
@@ -139,10 +141,16 @@ def workspace(request: HttpRequest, project: Project) -> HttpResponse:
 
 def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> dict:
     """Everything the workspace template needs for one step."""
+    if step in STEP_DIAGRAMS and plan.parts is None:  # one read for the advisor and diagram
+        plan.parts = plan_rows(plan.project.pk)
+    # Levels 5 and 6 also read the context filter's verdicts (stored with the context step).
+    steps = [step, "context"] if step in PICKER_STEPS else [step]
     if request.method == "POST":  # a save: the advisor reads the plan as it is now
-        findings = services.panel_findings(services.findings_refresh(plan), step)
+        every = services.findings_refresh(plan)
+        by_step = {s: services.panel_findings(every, s) for s in steps}
     else:
-        findings = services.step_findings(plan, step)
+        by_step = services.steps_findings(plan, steps)
+    findings = by_step[step]
     previous, following = step_neighbours(step)
     ctx = {
         "project": plan.project,
@@ -196,8 +204,28 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
             ctx["notes_limit"] = registry.ROW_KINDS["technique"].field("notes").limit
             if "technique" in plan.rows:  # a saved line swapped alone loads no others
                 ctx["checklist"] = technique_checklist(plan)
+    if step in STEP_DIAGRAMS:
+        ctx["diagrams"] = step_diagrams(plan_document(plan.project, plan.parts), step)
     ctx.update(overrides)
+    if step in PICKER_STEPS:
+        ctx["verdicts"] = context_filter.verdicts(by_step["context"])
+        if ctx.get("checklist"):
+            ctx["checklist_groups"] = checklist_groups(ctx["checklist"], ctx["verdicts"])
+        if ctx.get("line"):
+            ctx["line"].verdict = ctx["verdicts"].get(ctx["line"].entry.slug)
     return ctx
+
+
+PICKER_STEPS = ("5", "6")  # the decision picker and the checklist
+
+
+def checklist_groups(checklist: list, verdicts: dict) -> list:
+    """The Level 6 checklist as the context filter sorts it; each line knows its verdict."""
+    groups = context_filter.grouped(checklist, verdicts, lambda line: line.entry.slug)
+    for _, _, lines in groups:
+        for line, verdict in lines:
+            line.verdict = verdict
+    return [(key, heading, [line for line, _ in lines]) for key, heading, lines in groups]
 
 
 def related_sections(plan: Plan, changed: RowKind | None) -> list[dict]:
@@ -267,7 +295,10 @@ def workspace_step(request: HttpRequest, project: Project, step: str) -> HttpRes
     if step not in STEPS:
         raise Http404("No such step.")
     show_all = request.GET.get("all", "")
-    plan = load_plan(project, step, page_rows=PAGE_ROWS, show_all=show_all)
+    # A step with a diagram reads the whole plan once (`plan_rows`): the diagram is drawn
+    # from it, and the step's small parts and counts come from the same read.
+    parts = plan_rows(project.pk) if step in STEP_DIAGRAMS else None
+    plan = load_plan(project, step, page_rows=PAGE_ROWS, show_all=show_all, parts=parts)
     return render(
         request, "planner/workspace.html", step_context(request, plan, step, show_all=show_all)
     )
@@ -295,6 +326,8 @@ def respond(
         html += render_to_string(
             "planner/workspace.html#rows", {**ctx, "section": section}, request
         )
+    if step in STEP_DIAGRAMS:  # the live diagram follows the save
+        html += render_to_string("planner/workspace.html#diagrams", ctx, request)
     html += render_to_string("planner/workspace.html#sidebar", ctx, request)
     html += render_to_string("planner/workspace.html#advisor", ctx, request)
     return HttpResponse(html, status=status)
@@ -577,7 +610,10 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
 def row_form_extra(project: Project, kind: RowKind) -> dict:
     if kind.key != "decision":
         return {}
-    return {"sources": plan_forms.decision_sources(decision_source_rows(project))}
+    return {
+        "sources": plan_forms.decision_sources(decision_source_rows(project)),
+        "verdicts": context_filter.verdicts(services.context_findings(project)),
+    }
 
 
 @project_view(Role.EDITOR)

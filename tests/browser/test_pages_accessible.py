@@ -35,8 +35,9 @@ def test_team_pages_pass_axe_and_csp(page, live_server, log_in, csp_errors, demo
     log_in(owner)
     urls = [
         reverse("workspace_step", args=[project.pk, step])
-        for step in ["context", "4", "5", "6", "core"]
+        for step in ["context", "2", "4", "5", "6", "core"]
     ]
+    urls.append(reverse("row_add", args=[project.pk, "decision"]))  # the grouped picker
     urls += [
         reverse("findings", args=[project.pk]),
         reverse("report", args=[project.pk]),

@@ -20,6 +20,8 @@ SAMPLE_KWARGS = {
     "entry_id": 1,
     "report_id": 1,
     "link_id": 1,
+    "name": "entities",  # a diagram
+    "fmt": "svg",
 }
 
 
