@@ -20,6 +20,8 @@ SAMPLE_KWARGS = {
     "entry_id": 1,
     "report_id": 1,
     "link_id": 1,
+    "thread_id": 1,
+    "item_id": 1,
 }
 
 
@@ -101,6 +103,7 @@ EDIT_URLS = [
     "core_save",
     "finding_dismiss",
     "project_settings",
+    "improvement_track",
 ]
 
 
