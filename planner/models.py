@@ -502,6 +502,15 @@ class Activity(models.Model):
     def step_title(self) -> str:
         return registry.STEP_TITLES.get(self.step, "")
 
+    @property
+    def edited_fields(self) -> list[str]:
+        """The labels of the fields an edit changed (none for an addition or a deletion,
+        where every field changed)."""
+        befores, afters = [b for _, b, _ in self.changes], [a for _, _, a in self.changes]
+        if not any(befores) or not any(afters):
+            return []
+        return [label for label, _, _ in self.changes]
+
 
 # --- Sharing and reports ------------------------------------------------------------
 
