@@ -111,11 +111,11 @@ def project_settings(request: HttpRequest, project: Project) -> HttpResponse:
                 )
             messages.success(request, "Project renamed.")
             return redirect("project_settings", project.pk)
-    activity = project.activities.select_related("user")[:20]
+    recent = project.activities.select_related("user")[:20]
     return render(
         request,
         "planner/project_settings.html",
-        {"project": project, "form": form, "activity": activity},
+        {"project": project, "form": form, "activity": recent},
     )
 
 

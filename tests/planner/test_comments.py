@@ -171,3 +171,17 @@ def test_discussion_queries_do_not_grow(team, owner, owner_client, django_assert
         for p in (small, large)
     ]
     assert counts[0] == counts[1] <= 8, counts
+
+
+def test_staff_removing_a_comment_in_the_admin_moves_the_plan_version(project, owner_client):
+    from tests.planner.test_catalogue_admin import staff_client
+
+    start(owner_client, project, "level:2", body="Spam")
+    comment = CommentThread.objects.get().comments.get()
+    project.refresh_from_db()
+    before = project.updated_at
+    url = reverse("admin:planner_comment_delete", args=[comment.pk])
+    assert staff_client(None).post(url, {"post": "yes"}).status_code == 302
+    project.refresh_from_db()
+    assert project.updated_at > before
+    assert not CommentThread.objects.get().comments.exists()
