@@ -624,6 +624,12 @@ class CommentThread(models.Model):
     def step_title(self) -> str:
         return registry.STEP_TITLES.get(self.step, self.step)
 
+    @property
+    def anchor(self) -> str:
+        """Where on its step page the subject is: a row's card ("#boundary-12")."""
+        kind, _, rest = self.target.partition(":")
+        return "#" + rest.replace(":", "-") if kind == "row" else ""
+
 
 class Comment(models.Model):
     thread = models.ForeignKey(CommentThread, on_delete=models.CASCADE, related_name="comments")

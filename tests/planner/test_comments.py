@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from planner.models import Activity, Boundary, CommentThread, Decision
+from planner.models import Activity, Boundary, Comment, CommentThread, Decision
 from planner.registry import STEP_TITLES
 from planner.services import plan_findings
 from tests.conftest import make_project
@@ -47,6 +47,7 @@ def test_comments_on_a_row_a_decision_and_a_finding(filled, editor_client):
     ):
         assert editor_client.get(new_url(filled, on)).status_code == 200
         assert start(editor_client, filled, on).status_code == 302
+    assert CommentThread.objects.order_by("pk")[0].anchor == f"#boundary-{boundary.pk}"
     labels = list(CommentThread.objects.order_by("pk").values_list("step", "label"))
     assert labels == [
         ("2", f"Boundary “{boundary}”"),
@@ -165,7 +166,12 @@ def test_discussion_queries_do_not_grow(team, owner, owner_client, django_assert
     small, large = (make_project(team, name=n, created_by=owner) for n in ("Small", "Large"))
     for project, threads in ((small, 1), (large, 40)):
         for i in range(threads):
-            start(owner_client, project, "level:2", body=f"Thread {i}")
+            thread = CommentThread.objects.create(
+                project=project, step="2", target="level:2", label=f"Thread {i}", created_by=owner
+            )
+            Comment.objects.bulk_create(
+                Comment(thread=thread, author=owner, body="x") for _ in "ab"
+            )
     counts = [
         count(lambda p=p: owner_client.get(reverse("discussion", args=[p.pk])))
         for p in (small, large)
