@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -45,6 +46,7 @@ def improvement_list(request: HttpRequest, project: Project) -> HttpResponse:
         "untracked": untracked,
         "step_titles": registry.STEP_TITLES,
         "can_edit": request.membership.allows(Role.EDITOR),
+        "today": timezone.localdate(),
     }
     return render(request, "planner/improvements/list.html", context)
 

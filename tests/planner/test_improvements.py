@@ -133,6 +133,21 @@ def test_a_viewer_reads_items_but_cannot_change_them(project, viewer_client):
     )
 
 
+def test_an_unfinished_item_past_its_due_date_is_marked_overdue(project, viewer_client):
+    for title, status in (("Late", "open"), ("Finished", "done")):
+        ImprovementItem.objects.create(
+            project=project,
+            finding_key=title,
+            title=title,
+            step="1",
+            severity="low",
+            due="2020-01-01",
+            status=status,
+        )
+    html = viewer_client.get(reverse("improvements", args=[project.pk])).content.decode()
+    assert html.count(">overdue<") == 1
+
+
 def test_an_item_of_another_project_is_404(team, project, owner_client):
     other = make_project(team, name="Other")
     item = ImprovementItem.objects.create(
