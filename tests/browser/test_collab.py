@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
@@ -65,6 +66,16 @@ def test_collaboration_pages_pass_axe_and_csp_at_desktop_and_phone_width(
         project=project, step="2", target="level:2", label="API boundary design", created_by=owner
     )
     thread.comments.create(author=owner, body="Is one boundary enough?")
+    resolved = CommentThread.objects.create(
+        project=project,
+        step="3",
+        target="level:3",
+        label="Operations",
+        created_by=owner,
+        resolved_at=timezone.now(),
+        resolved_by=owner,
+    )
+    resolved.comments.create(author=owner, body="Settled.")
     item = ImprovementItem.objects.create(
         project=project,
         finding_key="A:1",
@@ -76,6 +87,7 @@ def test_collaboration_pages_pass_axe_and_csp_at_desktop_and_phone_width(
     log_in(owner)
     urls = [
         reverse("discussion", args=[project.pk]),
+        reverse("discussion", args=[project.pk]) + "?state=all",
         reverse("thread_new", args=[project.pk]) + "?on=level:3",
         reverse("activity", args=[project.pk]),
         reverse("improvements", args=[project.pk]),
