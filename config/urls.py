@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("planner.catalogue_urls")),
     path("", include("planner.document_urls")),
     path("", include("planner.share_urls")),
+    path("", include("planner.collab_urls")),
 ]

@@ -6,15 +6,19 @@ are listed for support and debugging, reachable from the project page.
 
 from django.contrib import admin
 
+from planner import activity
 from planner.models import (
     Activity,
     Boundary,
     CatalogueEntry,
+    Comment,
+    CommentThread,
     Context,
     CoreQuestion,
     Decision,
     Dismissal,
     Entity,
+    ImprovementItem,
     JourneyStep,
     LevelAnswer,
     Operation,
@@ -233,3 +237,49 @@ class LevelAnswerAdmin(admin.ModelAdmin):
     list_select_related = ["project"]
     raw_id_fields = ["project"]
     readonly_fields = ["version"]
+
+
+class ReadAndRemoveAdmin(admin.ModelAdmin):
+    """Staff read these and may remove one (abuse, a mistake); a removal is logged, which
+    moves the plan's version, so no cached step page keeps showing it."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        rows = list(queryset.select_related(self.project_path))
+        queryset.delete()
+        for row in rows:
+            project = getattr(row, "project", None) or row.thread.project
+            activity.record(project=project, user=request.user, summary=f"removed {row} (admin)")
+
+
+@admin.register(CommentThread)
+class CommentThreadAdmin(ReadAndRemoveAdmin):
+    project_path = "project"
+    list_display = ["label", "project", "step", "created_by", "created_at", "resolved_at"]
+    list_select_related = ["project", "created_by"]
+    search_fields = ["label", "project__name"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadAndRemoveAdmin):
+    project_path = "thread__project"
+    list_display = ["__str__", "thread", "author", "created_at"]
+    list_select_related = ["thread", "author"]
+    search_fields = ["body", "thread__label"]
+
+
+@admin.register(ImprovementItem)
+class ImprovementItemAdmin(ReadAndRemoveAdmin):
+    project_path = "project"
+    list_display = ["title", "project", "status", "owner", "due"]
+    list_select_related = ["project", "owner"]
+    list_filter = ["status"]
+    search_fields = ["title", "project__name"]

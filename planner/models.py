@@ -490,13 +490,32 @@ class Activity(models.Model):
     )
     summary = models.CharField(max_length=300)
     at = models.DateTimeField(auto_now_add=True)
+    # Where the change was (a step of the registry, "" for the project as a whole), what it
+    # touched (a row's or question's name) and, field by field, [label, before, after].
+    step = models.CharField(max_length=10, blank=True)
+    target = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["project", "-at", "-id"], name="activity_by_project")]
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def step_title(self) -> str:
+        return registry.STEP_TITLES.get(self.step, "")
+
+    @property
+    def edited_fields(self) -> list[str]:
+        """The labels of the fields an edit changed (none for an addition or a deletion,
+        where every field changed)."""
+        befores, afters = [b for _, b, _ in self.changes], [a for _, _, a in self.changes]
+        if not any(befores) or not any(afters):
+            return []
+        return [label for label, _, _ in self.changes]
 
 
 # --- Sharing and reports ------------------------------------------------------------
@@ -575,3 +594,102 @@ class Report(models.Model):
     @property
     def can_retry(self) -> bool:
         return self.status == self.Status.FAILED or self.is_stuck
+
+
+# --- Review comments and the improvement plan -----------------------------------------
+
+
+class CommentThread(models.Model):
+    """A conversation about one part of the plan: a level (`step`), a row or a finding.
+
+    `target` names it ("level", "row:<kind>:<pk>", "finding:<key>") and `label` keeps
+    what it was called when the thread started, so a deleted row's thread still reads.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="threads")
+    step = models.CharField(max_length=10)
+    target = models.CharField(max_length=260)
+    label = models.CharField(max_length=260)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "step"], name="thread_by_step")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def step_title(self) -> str:
+        return registry.STEP_TITLES.get(self.step, self.step)
+
+    @property
+    def anchor(self) -> str:
+        """Where on its step page the subject is: a row's card ("#boundary-12")."""
+        kind, _, rest = self.target.partition(":")
+        return "#" + rest.replace(":", "-") if kind == "row" else ""
+
+
+class Comment(models.Model):
+    thread = models.ForeignKey(CommentThread, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(max_length=registry.Limit.TEXT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class ImprovementItem(models.Model):
+    """An open finding the team tracks as work. It closes itself when the advisor no
+    longer reports the finding open, and reopens when it does again
+    (`improvements.improvements_sync`, run wherever findings are refreshed)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DOING = "doing", "In progress"
+        DONE = "done", "Done"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="improvements")
+    finding_key = models.CharField(max_length=registry.Limit.FINDING_KEY)
+    # The finding as it read when tracked: the item still reads once the finding is gone.
+    title = models.TextField()
+    step = models.CharField(max_length=10)
+    severity = models.CharField(max_length=10)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due = models.DateField("due date", null=True, blank=True)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(blank=True, max_length=registry.Limit.TEXT)
+    # Closed because the finding went away (so it reopens if the finding returns).
+    closed_by_plan = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "finding_key"], name="one_item_per_finding")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def step_title(self) -> str:
+        return registry.STEP_TITLES.get(self.step, self.step)

@@ -1,14 +1,14 @@
 """Work on a plan that spans several rows or has side effects."""
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from accounts.models import User
-from planner import registry
+from planner import activity, registry
 from planner.advisor import Finding, advise, counts
 from planner.document import plan_document
+from planner.improvements import improvements_sync
 from planner.levels import Level
-from planner.models import Activity, LevelAnswer, LevelStatus, Project, ProjectFindings
+from planner.models import LevelAnswer, LevelStatus, Project, ProjectFindings
 from planner.versioning import StaleVersion
 from planner.workspace import ensure_plan_rows, load_plan
 
@@ -23,12 +23,11 @@ def project_create(*, team, user: User, name: str, description: str = "") -> Pro
     return project
 
 
-def activity_record(*, project: Project, user: User | None, summary: str) -> None:
-    """Log a change. It also moves the project's `updated_at`, which marks the stored
-    findings (`ProjectFindings`) as out of date."""
-    Activity.objects.create(project=project, user=user, summary=summary[:300])
-    project.updated_at = timezone.now()
-    Project.objects.filter(pk=project.pk).update(updated_at=project.updated_at)
+def activity_record(*, project: Project, user: User | None, summary: str, **where) -> None:
+    """Log a change (`activity.record`: where it was, what it changed). It also moves the
+    project's `updated_at`, which marks the stored findings (`ProjectFindings`) as out
+    of date."""
+    activity.record(project=project, user=user, summary=summary, **where)
 
 
 def level_locked(project: Project, number: int) -> LevelAnswer:
@@ -39,6 +38,9 @@ def level_locked(project: Project, number: int) -> LevelAnswer:
         ensure_plan_rows(project)
         answer = rows.get()
     return answer
+
+
+STATUS_FIELDS = ("status", "skip_reason")
 
 
 def level_answer_save(
@@ -54,6 +56,7 @@ def level_answer_save(
     with transaction.atomic():
         answer = level_locked(project, level.number)
         current = answer.answers.get(key, "")
+        question = next((q.label for q in level.questions if q.key == key), key)
         if answer.version != version and current != original and current != value:
             raise StaleVersion(answer)
         answer.answers = {**answer.answers, key: value}
@@ -62,7 +65,12 @@ def level_answer_save(
         answer.version += 1
         answer.save(update_fields=["answers", "status", "version"])
         activity_record(
-            project=project, user=user, summary=f"answered “{key}” in level {level.number}"
+            project=project,
+            user=user,
+            summary=f"answered “{question}” in level {level.number}",
+            step=level.step,
+            target=question,
+            changes=activity.diff({question: current}, {question: value}),
         )
     return answer
 
@@ -75,6 +83,7 @@ def level_status_set(
     still needs (`Plan.missing_for_completion`)."""
     with transaction.atomic():
         answer = level_locked(project, level.number)
+        before = activity.snapshot(answer, STATUS_FIELDS)
         if action == "complete":
             answer.status, answer.skip_reason = LevelStatus.COMPLETE, ""
         elif action == "skip":
@@ -90,6 +99,9 @@ def level_status_set(
             project=project,
             user=user,
             summary=f"set level {level.number} to {answer.get_status_display().lower()}",
+            step=level.step,
+            target=f"Level {level.number}",
+            changes=activity.diff(before, activity.snapshot(answer, STATUS_FIELDS)),
         )
     return answer
 
@@ -130,6 +142,7 @@ def findings_refresh(plan) -> list[Finding]:
         {step: [f.as_dict() for f in panel_findings(findings, step)] for step in registry.STEPS},
     )
     summary_refresh(plan, findings)
+    improvements_sync(project.pk, [f.as_dict() for f in findings])
     return findings
 
 

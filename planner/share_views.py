@@ -57,7 +57,8 @@ def share_links(request: HttpRequest, project: Project) -> HttpResponse:
 @require_POST
 def share_link_revoke_view(request: HttpRequest, project: Project, link_id: int) -> HttpResponse:
     link = get_object_or_404(ShareLink, pk=link_id, project=project)
-    share_link_revoke(link)
+    link.project = project
+    share_link_revoke(link, request.user)
     if request.htmx:
         context = {"project": project, "form": ShareLinkForm(), "links": _links(project)}
         return render(request, "planner/share/links.html#share-panel", context)

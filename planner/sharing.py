@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import new_token, token_hash
+from planner import activity
 from planner.models import Project, ShareLink
 
 
@@ -21,13 +23,22 @@ def share_link_create(
 ) -> tuple[ShareLink, str]:
     """A new link; the token is returned here once and only its hash is stored."""
     token = new_token()
-    link = ShareLink.objects.create(
-        project=project,
-        token_hash=token_hash(token),
-        label=label,
-        created_by=user,
-        expires_at=expires_at,
-    )
+    with transaction.atomic():
+        link = ShareLink.objects.create(
+            project=project,
+            token_hash=token_hash(token),
+            label=label,
+            created_by=user,
+            expires_at=expires_at,
+        )
+        expiry = f"expires {expires_at:%Y-%m-%d %H:%M}" if expires_at else "never expires"
+        activity.record(
+            project=project,
+            user=user,
+            summary=f"created share link “{link}”",
+            target=str(link),
+            changes=[("Share link", "", f"Active, {expiry}")],
+        )
     return link, token
 
 
@@ -55,8 +66,19 @@ def share_link_record_use(link: ShareLink) -> None:
     )
 
 
-def share_link_revoke(link: ShareLink) -> None:
-    ShareLink.objects.filter(pk=link.pk, revoked_at=None).update(revoked_at=timezone.now())
+def share_link_revoke(link: ShareLink, user=None) -> None:
+    with transaction.atomic():
+        revoked = ShareLink.objects.filter(pk=link.pk, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+        if revoked:
+            activity.record(
+                project=link.project,
+                user=user,
+                summary=f"revoked share link “{link}”",
+                target=str(link),
+                changes=[("Share link", "Active", "Revoked")],
+            )
 
 
 def share_link_status(link: ShareLink) -> str:

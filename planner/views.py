@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,7 @@ from django_htmx.http import reswap
 
 from accounts.models import Role
 from accounts.teams import current_team
-from planner import context_filter, registry, services
+from planner import activity, comments, context_filter, registry, services
 from planner import forms as plan_forms
 from planner.access import ROLE_MESSAGES, project_view
 from planner.advisor import SEVERITIES
@@ -99,20 +101,30 @@ def project_settings(request: HttpRequest, project: Project) -> HttpResponse:
     if request.method == "POST":
         if "archive" in request.POST:
             project.archived = request.POST["archive"] == "1"
-            project.save(update_fields=["archived", "updated_at"])
+            with transaction.atomic():
+                project.save(update_fields=["archived", "updated_at"])
+                services.activity_record(
+                    project=project,
+                    user=request.user,
+                    summary=f"{'archived' if project.archived else 'restored'} the project",
+                )
             messages.success(
                 request, f"“{project}” {'archived' if project.archived else 'restored'}."
             )
             return redirect("dashboard")
         if form.is_valid():
-            form.save()
+            with transaction.atomic():
+                form.save()
+                services.activity_record(
+                    project=project, user=request.user, summary=f"renamed the project “{project}”"
+                )
             messages.success(request, "Project renamed.")
             return redirect("project_settings", project.pk)
-    activity = project.activities.select_related("user")[:20]
+    recent = project.activities.select_related("user")[:20]
     return render(
         request,
         "planner/project_settings.html",
-        {"project": project, "form": form, "activity": activity},
+        {"project": project, "form": form, "activity": recent},
     )
 
 
@@ -170,6 +182,10 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         "findings": sorted(findings, key=lambda f: f.is_dismissed)[:PANEL_FINDINGS],
         "more_findings": max(0, len(findings) - PANEL_FINDINGS),
         "totals": plan.project.summary["findings"],
+        # A callable: read only when the whole page renders, never for a save's fragments.
+        "threads": partial(comments.step_threads, plan.project, step),
+        "plan_version": activity.version_stamp(plan.project),
+        "comment_url": reverse("thread_new", args=[plan.project.pk]),
     }
     if step == "context":
         ctx["form"] = plan_forms.ContextForm(instance=plan.context, project=plan.project)
@@ -385,18 +401,42 @@ def save_merging(form, write=save_form, **form_kwargs) -> tuple:
     return form, CONFLICT  # others kept saving meanwhile: the person looks and saves again
 
 
+def save_recorded(
+    request: HttpRequest, project: Project, form, before: dict, write=save_form, **where
+) -> tuple:
+    """`save_merging` and the activity entry (with the fields the save changed) in one
+    transaction; `before` is `activity.snapshot` of the row taken before validation."""
+    with transaction.atomic():
+        form, status = save_merging(form, write, project=project, **where.pop("form_kwargs", {}))
+        if status == 200:
+            after = activity.snapshot(form.instance, activity.form_fields(form))
+            services.activity_record(
+                project=project,
+                user=request.user,
+                changes=activity.diff(before, after),
+                **{"target": str(form.instance), **where},
+            )
+    return form, status
+
+
 @project_view(Role.EDITOR)
 @require_POST
 def context_save(request: HttpRequest, project: Project) -> HttpResponse:
     context, _ = Context.objects.get_or_create(project=project)
     form = plan_forms.ContextForm(request.POST, instance=context, project=project)
+    before = activity.snapshot(context, activity.form_fields(form))
     status = INVALID
     if form.is_valid():
-        form, status = save_merging(form, project=project)
+        form, status = save_recorded(
+            request,
+            project,
+            form,
+            before,
+            summary="edited the context",
+            step="context",
+            target="Context",
+        )
         if status == 200:
-            services.activity_record(
-                project=project, user=request.user, summary="edited the context"
-            )
             form = plan_forms.ContextForm(instance=form.instance, project=project)
             form.saved = True
     plan = step_plan(project, "context")
@@ -500,7 +540,7 @@ def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
     form = row_form(project, kind, request.POST)
     if form.is_valid():
         form.instance.project = project
-    if not form.is_valid() or not save_form(form):
+    if not form.is_valid() or not row_add_recorded(request, project, kind, form):
         plan = step_plan(project, str(kind.level))
         section = row_section(plan, kind, add_form=form)
         return respond(
@@ -512,10 +552,6 @@ def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
             ctx={"section": section},
             page={"sections": replace_section(plan, kind, section)},
         )
-    services.level_touch(project=project, level_number=kind.level)
-    services.activity_record(
-        project=project, user=request.user, summary=f"added {kind.noun} “{form.instance}”"
-    )
     plan = step_plan(project, str(kind.level))
     return respond(
         request,
@@ -526,6 +562,23 @@ def row_add(request: HttpRequest, project: Project, kind: str) -> HttpResponse:
         anchor=f"#{kind.key}-{form.instance.pk}",
         changed=kind,
     )
+
+
+def row_add_recorded(request: HttpRequest, project: Project, kind: RowKind, form) -> bool:
+    """Add the row, start its level and log it (every field it has) in one transaction."""
+    with transaction.atomic():
+        if not save_form(form):
+            return False
+        services.level_touch(project=project, level_number=kind.level)
+        services.activity_record(
+            project=project,
+            user=request.user,
+            summary=f"added {kind.noun} “{form.instance}”",
+            step=str(kind.level),
+            target=str(form.instance),
+            changes=activity.diff({}, activity.snapshot(form.instance, activity.form_fields(form))),
+        )
+    return True
 
 
 def replace_section(plan: Plan, kind: RowKind, section: dict) -> list[dict]:
@@ -563,22 +616,25 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
     if not request.membership.allows(Role.EDITOR):
         raise PermissionDenied(ROLE_MESSAGE)
     form = row_form(project, kind, request.POST, instance=row)
+    before = activity.snapshot(row, activity.form_fields(form))
     status = INVALID
     if form.is_valid():
         try:
-            form, status = save_merging(form, project=project, **row_form_extra(project, kind))
+            form, status = save_recorded(
+                request,
+                project,
+                form,
+                before,
+                summary=f"edited {kind.noun}",
+                step=str(kind.level),
+                form_kwargs=row_form_extra(project, kind),
+            )
         except StaleVersion:
             messages.error(
                 request,
                 f"Someone deleted this {kind.noun} meanwhile; your changes were not saved.",
             )
             raise Http404("Deleted meanwhile.") from None
-        if status == 200:
-            services.activity_record(
-                project=project,
-                user=request.user,
-                summary=f"edited {kind.noun} “{form.instance}”",
-            )
     if status != 200:
         if request.htmx:
             html = render_to_string(
@@ -621,8 +677,18 @@ def row_form_extra(project: Project, kind: RowKind) -> dict:
 def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> HttpResponse:
     kind = row_kind(kind)
     row = get_object_or_404(kind.model, project=project, pk=pk)
+    before = activity.snapshot(row, activity.form_fields(kind.form))
     try:
-        row.delete()
+        with transaction.atomic():
+            row.delete()
+            services.activity_record(
+                project=project,
+                user=request.user,
+                summary=f"deleted {kind.noun} “{row}”",
+                step=str(kind.level),
+                target=str(row),
+                changes=activity.diff(before, {}),
+            )
     except RestrictedError as error:
         users = sorted({str(obj) for obj in error.restricted_objects})
         message = f"“{row}” is still used by {', '.join(users[:5])}. Change or delete those first."
@@ -641,9 +707,6 @@ def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> Ht
             CONFLICT,
             ctx={"kind": kind, "row": row, "details": kind.details(row), "row_error": message},
         )
-    services.activity_record(
-        project=project, user=request.user, summary=f"deleted {kind.noun} “{row}”"
-    )
     if not request.htmx:
         messages.success(request, f"Deleted {kind.noun} “{row}”.")
     plan = step_plan(project, str(kind.level))
@@ -704,14 +767,21 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
     form = plan_forms.TechniqueForm(
         request.POST, instance=choice, project=project, prefix=f"t{entry_id}"
     )
+    before = activity.snapshot(choice, activity.form_fields(form))
     status = INVALID
     if form.is_valid():
-        form, status = save_merging(form, technique_apply, project=project)
+        form, status = save_recorded(
+            request,
+            project,
+            form,
+            before,
+            technique_apply,
+            summary=f"updated technique {entry}",
+            step="6",
+            target=str(entry),
+        )
         if status == 200:
             services.level_touch(project=project, level_number=6)
-            services.activity_record(
-                project=project, user=request.user, summary=f"updated technique {entry}"
-            )
     # The line alone is swapped (with the sidebar and advisor): the checklist's other
     # lines are loaded only for a whole page.
     plan = step_plan(project, "6", lists=not request.htmx)
@@ -744,15 +814,19 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
         raise Http404("No such core question.")
     question, _ = CoreQuestion.objects.get_or_create(project=project, key=key)
     form = plan_forms.CoreQuestionForm(request.POST, instance=question, project=project, prefix=key)
+    before = activity.snapshot(question, activity.form_fields(form))
     status = INVALID
     if form.is_valid():
-        form, status = save_merging(form, project=project)
+        form, status = save_recorded(
+            request,
+            project,
+            form,
+            before,
+            summary=f"answered the core question on {question}",
+            step="core",
+            target=str(question),
+        )
         if status == 200:
-            services.activity_record(
-                project=project,
-                user=request.user,
-                summary=f"answered the core question on {question}",
-            )
             form = plan_forms.CoreQuestionForm(instance=form.instance, project=project, prefix=key)
     plan = step_plan(project, "core")
     title, text = next((t, x) for k, t, x in CORE_QUESTIONS if k == key)
@@ -839,21 +913,29 @@ def finding_dismiss(request: HttpRequest, project: Project) -> HttpResponse:
         ctx = findings_context(request, project, dismiss_form=form, all_findings=all_findings)
         return render(request, "planner/findings.html", ctx, status=INVALID)
     key = form.cleaned_data["key"]
+    finding = next((f for f in all_findings if f.key == key), None)
+    where = {"step": finding.level, "target": finding.message} if finding else {"target": key}
     if form.cleaned_data["restore"]:
-        project.dismissals.filter(finding_key=key).delete()
-        # Moves updated_at like every change, so the stored findings are recomputed.
-        services.activity_record(
-            project=project, user=request.user, summary=f"restored finding {key}"
-        )
+        with transaction.atomic():
+            project.dismissals.filter(finding_key=key).delete()
+            # Moves updated_at like every change, so the stored findings are recomputed.
+            services.activity_record(
+                project=project, user=request.user, summary=f"restored finding {key}", **where
+            )
         messages.success(request, "Finding restored.")
     else:
-        project.dismissals.update_or_create(
-            finding_key=key,
-            defaults={"reason": form.cleaned_data["reason"], "dismissed_by": request.user},
-        )
-        services.activity_record(
-            project=project, user=request.user, summary=f"dismissed finding {key}"
-        )
+        with transaction.atomic():
+            project.dismissals.update_or_create(
+                finding_key=key,
+                defaults={"reason": form.cleaned_data["reason"], "dismissed_by": request.user},
+            )
+            services.activity_record(
+                project=project,
+                user=request.user,
+                summary=f"dismissed finding {key}",
+                changes=[("Dismissal reason", "", form.cleaned_data["reason"])],
+                **where,
+            )
         messages.success(request, "Finding dismissed. It stays listed under “Dismissed”.")
     back = request.POST.get("next", "")
     if back.startswith(f"/projects/{project.pk}/") and back.isprintable():

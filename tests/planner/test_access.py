@@ -22,6 +22,8 @@ SAMPLE_KWARGS = {
     "link_id": 1,
     "name": "entities",  # a diagram
     "fmt": "svg",
+    "thread_id": 1,
+    "item_id": 1,
 }
 
 
@@ -103,6 +105,7 @@ EDIT_URLS = [
     "core_save",
     "finding_dismiss",
     "project_settings",
+    "improvement_track",
 ]
 
 

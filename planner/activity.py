@@ -1,0 +1,92 @@
+"""The activity log: every change to a plan, who made it, where, and what it changed.
+
+`record` is the one way to log a change. It writes the entry and moves the project's
+`updated_at` in the caller's transaction: that timestamp is the plan's version, the key
+of the page cache and of the stored findings, and what the workspace polls to tell
+someone that another member saved (`presence_views`). Any new event (a milestone, a
+review) is one call:
+
+    record(project=project, user=user, summary="saved milestone “Design review 1”")
+
+`changes` are field by field: `snapshot` a row as a person reads it before the write,
+again after, and `diff` the two.
+"""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Model
+
+from planner.models import Activity, Project
+from planner.rows import field_text
+
+EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
+SHOWN_CHARS = 500  # a long answer's before and after are kept to this many characters
+
+
+def record(
+    *,
+    project: Project,
+    user,
+    summary: str,
+    step: str = "",
+    target: str = "",
+    changes: Iterable = (),
+) -> Activity:
+    """Log a change and move the project's `updated_at` (the plan's version)."""
+    entry = Activity.objects.create(
+        project=project,
+        user=user,
+        summary=summary[:300],
+        step=step,
+        target=target[:200],
+        changes=[[label, clip(before), clip(after)] for label, before, after in changes],
+    )
+    project.updated_at = entry.at
+    Project.objects.filter(pk=project.pk).update(updated_at=entry.at)
+    return entry
+
+
+def clip(text: str) -> str:
+    text = str(text)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def snapshot(instance: Model, names: Iterable[str]) -> dict[str, str]:
+    """The fields `names` of a row as a person reads them, by label."""
+    return {
+        str(instance._meta.get_field(name).verbose_name).capitalize(): field_text(instance, name)
+        for name in names
+    }
+
+
+def diff(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(label, before, after) for each field whose text changed ("" where a side has none)."""
+    labels = list(before) + [label for label in after if label not in before]
+    return [
+        (label, before.get(label, ""), after.get(label, ""))
+        for label in labels
+        if before.get(label, "") != after.get(label, "")
+    ]
+
+
+def form_fields(form) -> list[str]:
+    """The fields a row's form edits (its version apart)."""
+    names = [name for name in form.Meta.fields if name != "version"]
+    return names + list(getattr(form, "instance_fields", []))
+
+
+def version_stamp(project: Project) -> str:
+    """The plan's version as the workspace carries it (microseconds of `updated_at`)."""
+    return version_stamp_of(project.updated_at)
+
+
+def version_stamp_of(moment: datetime) -> str:
+    return str((moment - EPOCH) // MICROSECOND)
+
+
+def since_stamp(stamp: str):
+    """The moment a `version_stamp` names (None for anything else)."""
+    if not stamp.isdigit() or len(stamp) > 20:
+        return None
+    return EPOCH + int(stamp) * MICROSECOND
