@@ -6,12 +6,14 @@ strings and lists, wrong types are ignored, unknown enum values stay as text —
 so rules never have to guard against the shape of the input.
 """
 
+import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from planner import registry
 from planner.advisor.findings import Evidence, evidence
+from planner.catalogue_data import entry_name
 
 # Labels of the context's choices, by field ("need" for the three need fields).
 LABELS: dict[str, dict[str, str]] = {
@@ -33,6 +35,19 @@ def scalar_fields(kind: str) -> list[str]:
     return [f.doc_key for f in registry.ROW_KINDS[kind].fields if f.type not in ("flag", "refs")]
 
 
+def answer_fields(kind: str) -> set[str]:
+    """The free-text answers of a row kind: a placeholder there counts as blank."""
+    return {f.doc_key for f in registry.ROW_KINDS[kind].fields if f.is_text and f.name != "name"}
+
+
+# What people type for "not yet": never an answer.
+_PUNCTUATION = r"[\s?.!\-_*/…]*"
+PLACEHOLDER = re.compile(
+    _PUNCTUATION + r"(tbd|tba|todo|to ?do|n/?a|na|none yet|wip|later|xxx+|fill in)?" + _PUNCTUATION,
+    re.IGNORECASE,
+)
+
+
 def text(value: Any) -> str:
     """Any scalar as trimmed text; containers and None as ''."""
     if isinstance(value, str):
@@ -40,6 +55,22 @@ def text(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return ""
+
+
+def answered(value: Any) -> str:
+    """The text as an answer: '' for blanks and placeholders ("TBD", "?", "n/a", "todo")."""
+    value = text(value)
+    return "" if PLACEHOLDER.fullmatch(value) else value
+
+
+@cache
+def word_pattern(words: str) -> re.Pattern:
+    """Whole words or phrases, case-insensitive: "load" never matches "Uploaded"."""
+    return re.compile(rf"(?<!\w){re.escape(words)}(?!\w)", re.IGNORECASE)
+
+
+def mentions(haystack: str, name: str) -> bool:
+    return bool(name) and word_pattern(name).search(haystack) is not None
 
 
 def lower_first(value: str) -> str:
@@ -93,9 +124,11 @@ class Plan:
     relationships: list[dict[str, Any]]
     decisions: list[dict[str, Any]]
     techniques: list[dict[str, Any]]
-    custom_slugs: set[str]
+    custom_names: dict[str, str]  # the team's own catalogue entries, slug -> name
     core_questions: dict[str, dict[str, Any]]
     dismissed: dict[str, str]
+    # Levels open findings ask work in; set by the engine before the skip advice runs.
+    asked_levels: set[str] = field(default_factory=set)
 
     # --- building ----------------------------------------------------------------
 
@@ -104,6 +137,7 @@ class Plan:
         doc = mapping(document)
         context_raw = mapping(doc.get("context"))
         context = {key: text(context_raw.get(key)) for key in CONTEXT_KEYS}
+        context["external_services"] = answered(context["external_services"])
         clients_raw = context_raw.get("clients")
         clients = [text(c) for c in clients_raw if text(c)] if isinstance(clients_raw, list) else []
 
@@ -111,51 +145,61 @@ class Plan:
         levels_raw = mapping(doc.get("levels"))
         for number in registry.LEVEL_STEPS:
             raw = mapping(levels_raw.get(number, levels_raw.get(int(number))))
-            answers = {text(k): text(v) for k, v in mapping(raw.get("answers")).items() if text(k)}
+            answers = {
+                text(k): answered(v) for k, v in mapping(raw.get("answers")).items() if text(k)
+            }
             levels[number] = Level(
                 number, text(raw.get("status")), text(raw.get("skip_reason")), answers
             )
 
-        def named(kind: str, fields: list[str]) -> list[dict[str, Any]]:
+        def named(kind: str) -> list[dict[str, Any]]:
+            fields, answers = scalar_fields(kind), answer_fields(kind)
             result = []
-            for raw in rows(doc.get(kind)):
+            for raw in rows(doc.get(registry.ROW_KINDS[kind].list_key)):
                 # Strings are the common case: strip them here, `text` for the rest.
                 row: dict[str, Any] = {
                     key: v.strip() if type(v) is str else text(v)
                     for key in fields
                     for v in (raw.get(key),)
                 }
+                for key in answers:
+                    if row[key] and PLACEHOLDER.fullmatch(row[key]):
+                        row[key] = ""
                 row["_raw"] = raw
                 result.append(row)
             return result
 
-        journey_steps = named("journey_steps", scalar_fields("journey_step"))
-        for step, raw in zip(journey_steps, rows(doc.get("journey_steps")), strict=True):
-            step["offline"] = raw.get("offline") is True
-        boundaries = named("boundaries", scalar_fields("boundary"))
-        operations = named("operations", scalar_fields("operation"))
+        journey_steps = named("journey_step")
+        for step in journey_steps:
+            step["offline"] = step["_raw"].get("offline") is True
+        boundaries = named("boundary")
+        operations = named("operation")
         for op in operations:
             ents = op["_raw"].get("entities")
             op["entities"] = (
                 sorted({text(e) for e in ents if text(e)}) if isinstance(ents, list) else []
             )
-        entities = named("entities", scalar_fields("entity"))
-        relationships = named("relationships", scalar_fields("relationship"))
+        entities = named("entity")
+        relationships = named("relationship")
         for rel in relationships:
             rel["name"] = f"{rel['source'] or '?'} -> {rel['target'] or '?'}"
-        decisions = named("decisions", scalar_fields("decision"))
+        decisions = named("decision")
         for decision in decisions:
             revealed = mapping(decision["_raw"].get("revealed_by"))
             decision["revealed_kind"] = text(revealed.get("kind"))
             decision["revealed_name"] = text(revealed.get("name"))
-        techniques = named("techniques", scalar_fields("technique"))
-        custom_slugs = {text(e.get("slug")) for e in rows(doc.get("custom_entries"))} - {""}
+        techniques = named("technique")
+        custom_names = {
+            text(e.get("slug")): text(e.get("name")) or text(e.get("slug"))
+            for e in rows(doc.get("custom_entries"))
+            if text(e.get("slug"))
+        }
 
         core_questions = {}
         for key, raw in mapping(doc.get("core_questions")).items():
             raw = mapping(raw)
             core_questions[text(key)] = {
-                "answer": text(raw.get("answer")),
+                "answer": answered(raw.get("answer")),
                 "levels": raw.get("levels"),
             }
 
@@ -176,7 +220,7 @@ class Plan:
             relationships,
             decisions,
             techniques,
-            custom_slugs,
+            custom_names,
             core_questions,
             dismissed,
         )
@@ -229,6 +273,14 @@ class Plan:
 
     # --- the plan's rows -----------------------------------------------------------
 
+    @property
+    def custom_slugs(self) -> set[str]:
+        return set(self.custom_names)
+
+    def entry_name(self, slug: str) -> str:
+        """A catalogue entry by name: the shared catalogue's, or the team's own."""
+        return self.custom_names.get(slug) or entry_name(slug)
+
     def adopted(self, *slugs: str) -> list[dict[str, Any]]:
         wanted = set(slugs)
         return [d for d in self.decisions if d["status"] == "adopt" and d["pattern"] in wanted]
@@ -240,6 +292,37 @@ class Plan:
             for t in self.techniques
             if t["technique"] in wanted and t["status"] in {"planned", "in_place"}
         ]
+
+    def acted_on(self, *slugs: str, considered: bool = True) -> list[Evidence]:
+        """What the plan does about these catalogue entries: adopted decisions, planned or
+        in-place techniques and, when `considered`, a decision rejected or deferred with
+        its reason written down (the team weighed the advice and answered it)."""
+        found = [decision_evidence(d) for d in self.adopted(*slugs)]
+        found += [technique_evidence(t) for t in self.technique_used(*slugs)]
+        if considered:
+            found += [
+                decision_evidence(d)
+                for d in self.decisions
+                if d["pattern"] in slugs
+                and d["status"] in {"reject", "defer"}
+                and (d["rationale"] or d["problem"])
+            ]
+        return found
+
+    def respected(self, slug: str, level: str) -> list[Evidence]:
+        """What shows a ruled-out entry is kept out: a decision rejecting or deferring it,
+        or its level finished (complete or skipped) without adopting it."""
+        if self.adopted(slug) or self.technique_used(slug):
+            return []
+        found = [
+            decision_evidence(d)
+            for d in self.decisions
+            if d["pattern"] == slug and d["status"] in {"reject", "defer"}
+        ]
+        lvl = self.levels.get(level)
+        if not found and lvl is not None and lvl.status in {"complete", "skipped"}:
+            found.append(evidence(level, "level", "status", f"Level {level} {lvl.status}"))
+        return found
 
     def external_services(self) -> list[tuple[str, Evidence]]:
         """Each external service once (case-insensitive), with where it was named."""
@@ -255,6 +338,42 @@ class Plan:
         return [found[key] for key in sorted(found)]
 
     @cached_property
+    def services(self) -> list[tuple[str, Evidence]]:
+        return self.external_services()
+
+    def calls_service(self, op: dict[str, Any], service: str) -> bool:
+        """An operation calls a service when its name or trigger names it."""
+        return mentions(f"{op['name']} {op['trigger']}", service)
+
+    @cached_property
+    def answer_texts(self) -> list[tuple[Evidence, str]]:
+        """Every free-text answer with where it is: level answers, core answers, and the
+        notes of relationships, decisions and techniques."""
+        found = [
+            (evidence(n, "level", key, value), value)
+            for n, lvl in self.levels.items()
+            for key, value in lvl.answers.items()
+            if value
+        ]
+        found += [
+            (evidence("core", "core_question", key, q["answer"]), q["answer"])
+            for key, q in self.core_questions.items()
+            if q["answer"]
+        ]
+        for rel in self.relationships:
+            said = f"{rel['sync']} {rel['failure']}".strip()
+            if said:
+                found.append((row_evidence("relationship", rel, said), said))
+        for decision in self.decisions:
+            said = f"{decision['problem']} {decision['rationale']}".strip()
+            if said:
+                found.append((decision_evidence(decision), said))
+        for technique in self.techniques:
+            if technique["notes"]:
+                found.append((technique_evidence(technique), technique["notes"]))
+        return found
+
+    @cached_property
     def all_text(self) -> str:
         """Everything the team wrote, lower-cased, for 'is X mentioned anywhere' checks."""
         parts = [answer for lvl in self.levels.values() for answer in lvl.answers.values()]
@@ -264,6 +383,34 @@ class Plan:
                 parts += [value for key, value in row.items() if isinstance(value, str)]
         return "\n".join(parts).lower()
 
+    def level_is_empty(self, number: str) -> bool:
+        """Nothing answered and no rows in the level."""
+        if any(self.levels[number].answers.values()):
+            return False
+        return not any(getattr(self, kind.list_key) for kind in registry.level_kinds(int(number)))
+
+    def has_content_after(self, number: str) -> bool:
+        later = [n for n in registry.LEVEL_STEPS if int(n) > int(number)]
+        return any(not self.level_is_empty(n) for n in later)
+
+
+def decision_evidence(decision: dict[str, Any]) -> Evidence:
+    status = (
+        registry.DecisionStatus(decision["status"]).label
+        if decision["status"] in registry.DecisionStatus.values
+        else decision["status"]
+    )
+    shown = decision["problem"] or decision["rationale"] or "(no problem recorded)"
+    return row_evidence("decision", decision, f"{status}: {shown}")
+
+
+def technique_evidence(technique: dict[str, Any]) -> Evidence:
+    status = technique["status"]
+    label = dict(registry.TechniqueStatus.choices).get(status, status)
+    shown = f"{label}: {technique['notes']}" if technique["notes"] else label
+    return evidence("6", "technique", technique["technique"], shown)
+
 
 def row_evidence(kind: str, row: dict[str, Any], value: object) -> Evidence:
-    return evidence(STEP_OF_KIND[kind], kind, row.get("name") or row.get("pattern") or "", value)
+    name = row.get("name") or row.get("pattern") or row.get("technique") or ""
+    return evidence(STEP_OF_KIND[kind], kind, name, value)
