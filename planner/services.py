@@ -6,9 +6,17 @@ from django.utils import timezone
 from accounts.models import User
 from planner import registry
 from planner.advisor import Finding, advise, counts
+from planner.advisor.words import CONTEXT_SHOWN, context_line
 from planner.document import plan_document
 from planner.levels import Level
-from planner.models import Activity, LevelAnswer, LevelStatus, Project, ProjectFindings
+from planner.models import (
+    Activity,
+    Context,
+    LevelAnswer,
+    LevelStatus,
+    Project,
+    ProjectFindings,
+)
 from planner.versioning import StaleVersion
 from planner.workspace import ensure_plan_rows, load_plan
 
@@ -188,7 +196,13 @@ def finding_from_dict(item: dict) -> Finding:
         action=item["action"],
         subject=item["subject"],
         dismissed=item.get("dismissed"),
+        addressed_by=tuple(item.get("addressed_by") or ()),
     )
+
+
+def findings_context_line(project: Project) -> str:
+    """The context the findings were read against, said once above them (one query)."""
+    return context_line(Context.objects.filter(project=project).values(*CONTEXT_SHOWN).first())
 
 
 def finding_totals(findings: list) -> dict[str, int]:

@@ -137,6 +137,7 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
     else:
         findings = services.step_findings(plan, step)
     previous, following = step_neighbours(step)
+    shown = [f for f in findings if f.status != "addressed"]
     ctx = {
         "project": plan.project,
         "plan": plan,
@@ -151,9 +152,11 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         "can_edit": request.membership.allows(Role.EDITOR),
         "is_owner": request.membership.allows(Role.OWNER),
         "rows_url": rows_url(plan.project),
-        # Most severe open findings first; the findings page lists every one.
-        "findings": sorted(findings, key=lambda f: f.is_dismissed)[:PANEL_FINDINGS],
-        "more_findings": max(0, len(findings) - PANEL_FINDINGS),
+        # Most severe open findings first; the findings page lists every one. What the
+        # plan already addresses is only counted here.
+        "findings": sorted(shown, key=lambda f: f.is_dismissed)[:PANEL_FINDINGS],
+        "more_findings": max(0, len(shown) - PANEL_FINDINGS),
+        "addressed_here": len(findings) - len(shown),
         "totals": plan.project.summary["findings"],
     }
     if step == "context":
@@ -739,25 +742,29 @@ def findings_context(
         all_findings = services.plan_findings(project)
     anchors = evidence_anchors(project)
 
-    def linked(finding) -> tuple:
-        evidence = [
+    def links(finding, items) -> list[tuple]:
+        return [
             (
                 item,
                 reverse("workspace_step", args=[project.pk, item.get("step") or finding.level])
                 + evidence_anchor(anchors, item),
             )
-            for item in finding.evidence
+            for item in items
         ]
-        return finding, evidence
+
+    def linked(finding) -> tuple:
+        return finding, links(finding, finding.evidence), links(finding, finding.addressed_by)
 
     groups = [
-        (severity, [linked(f) for f in all_findings if f.severity == severity and not f.dismissed])
+        (severity, [linked(f) for f in all_findings if f.severity == severity and f.is_open])
         for severity in SEVERITIES
     ]
     return {
         "project": project,
         "groups": [(s, items) for s, items in groups if items],
         "dismissed": [linked(f) for f in all_findings if f.dismissed],
+        "addressed": [linked(f) for f in all_findings if f.status == "addressed"],
+        "context_line": services.findings_context_line(project),
         "totals": services.finding_totals(all_findings),
         "step_titles": STEP_TITLES,
         "can_edit": request.membership.allows(Role.EDITOR),

@@ -156,7 +156,7 @@ class Rule:
     def grouped(self, members: list[Finding]) -> Finding:
         """One finding for many open ones: the rows named, the most severe severity."""
         noun, message, action = self.many  # type: ignore[misc]
-        names = [f.subject for f in members]
+        names = [(f.evidence[0]["name"] if f.evidence else "") or f.subject for f in members]
         shown = ", ".join(names[:GROUP_NAMES])
         if len(names) > GROUP_NAMES:
             shown += f" and {len(names) - GROUP_NAMES} more"

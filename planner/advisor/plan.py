@@ -40,6 +40,14 @@ def answer_fields(kind: str) -> set[str]:
     return {f.doc_key for f in registry.ROW_KINDS[kind].fields if f.is_text and f.name != "name"}
 
 
+# Words that say how a failure is handled, and where a sentence ends.
+FAILURE_WORDS = re.compile(
+    r"\b(time ?outs?|timed out|times out|fall ?backs?|retr(y|ies|ied)|circuit|backoff|"
+    r"degrade[sd]?|queued?|dead.letter)\b",
+    re.IGNORECASE,
+)
+SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
 # What people type for "not yet": never an answer.
 _PUNCTUATION = r"[\s?.!\-_*/…]*"
 PLACEHOLDER = re.compile(
@@ -57,10 +65,17 @@ def text(value: Any) -> str:
     return ""
 
 
+PLACEHOLDER_MAX = 16  # longer text is never a placeholder
+
+
+def is_placeholder(value: str) -> bool:
+    return len(value) <= PLACEHOLDER_MAX and PLACEHOLDER.fullmatch(value) is not None
+
+
 def answered(value: Any) -> str:
     """The text as an answer: '' for blanks and placeholders ("TBD", "?", "n/a", "todo")."""
     value = text(value)
-    return "" if PLACEHOLDER.fullmatch(value) else value
+    return "" if is_placeholder(value) else value
 
 
 @cache
@@ -163,7 +178,7 @@ class Plan:
                     for v in (raw.get(key),)
                 }
                 for key in answers:
-                    if row[key] and PLACEHOLDER.fullmatch(row[key]):
+                    if row[key] and is_placeholder(row[key]):
                         row[key] = ""
                 row["_raw"] = raw
                 result.append(row)
@@ -341,37 +356,58 @@ class Plan:
     def services(self) -> list[tuple[str, Evidence]]:
         return self.external_services()
 
-    def calls_service(self, op: dict[str, Any], service: str) -> bool:
-        """An operation calls a service when its name or trigger names it."""
-        return mentions(f"{op['name']} {op['trigger']}", service)
-
     @cached_property
-    def answer_texts(self) -> list[tuple[Evidence, str]]:
-        """Every free-text answer with where it is: level answers, core answers, and the
-        notes of relationships, decisions and techniques."""
-        found = [
-            (evidence(n, "level", key, value), value)
+    def failure_sentences(self) -> list[tuple[Evidence, str]]:
+        """Sentences of free-text answers that say how a failure is handled ("times out",
+        "retry", "fallback"), with the answer they are from: level answers, core answers
+        and relationships' sync and failure notes."""
+        sources: list[tuple[Any, str]] = [
+            ((n, "level", key), value)
             for n, lvl in self.levels.items()
             for key, value in lvl.answers.items()
-            if value
         ]
-        found += [
-            (evidence("core", "core_question", key, q["answer"]), q["answer"])
-            for key, q in self.core_questions.items()
-            if q["answer"]
+        sources += [
+            (("core", "core_question", key), q["answer"]) for key, q in self.core_questions.items()
         ]
-        for rel in self.relationships:
-            said = f"{rel['sync']} {rel['failure']}".strip()
-            if said:
-                found.append((row_evidence("relationship", rel, said), said))
-        for decision in self.decisions:
-            said = f"{decision['problem']} {decision['rationale']}".strip()
-            if said:
-                found.append((decision_evidence(decision), said))
-        for technique in self.techniques:
-            if technique["notes"]:
-                found.append((technique_evidence(technique), technique["notes"]))
+        sources += [(rel, f"{rel['sync']}. {rel['failure']}") for rel in self.relationships]
+        found = []
+        for where, said in sources:
+            if not FAILURE_WORDS.search(said):
+                continue
+            if isinstance(where, dict):
+                ev = row_evidence("relationship", where, said.strip(". "))
+            else:
+                ev = evidence(*where, said)
+            found += [(ev, part) for part in SENTENCE.split(said) if FAILURE_WORDS.search(part)]
         return found
+
+    @cached_property
+    def service_pattern(self) -> re.Pattern | None:
+        """One pattern for every external service's name, whole words."""
+        names = sorted({name for name, _ in self.services}, key=len, reverse=True)
+        if not names:
+            return None
+        alternatives = "|".join(re.escape(name) for name in names)
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+    @cached_property
+    def service_calls(self) -> dict[int, set[str]]:
+        """The services (lower-cased) each operation calls, by the operation's index: those
+        its name or trigger names."""
+        calls: dict[int, set[str]] = {}
+        if self.service_pattern is None:
+            return calls
+        for index, op in enumerate(self.operations):
+            said = f"{op['name']} {op['trigger']}"
+            found = {m.lower() for m in self.service_pattern.findall(said)}
+            if found:
+                calls[index] = found
+        return calls
+
+    def callers(self, service: str) -> list[dict[str, Any]]:
+        """The operations that call `service`."""
+        name = service.lower()
+        return [self.operations[i] for i, names in self.service_calls.items() if name in names]
 
     @cached_property
     def all_text(self) -> str:
@@ -394,21 +430,31 @@ class Plan:
         return any(not self.level_is_empty(n) for n in later)
 
 
+DECISION_STATUS = dict(registry.DecisionStatus.choices)
+TECHNIQUE_STATUS = dict(registry.TechniqueStatus.choices)
+
+
 def decision_evidence(decision: dict[str, Any]) -> Evidence:
-    status = (
-        registry.DecisionStatus(decision["status"]).label
-        if decision["status"] in registry.DecisionStatus.values
-        else decision["status"]
-    )
+    status = DECISION_STATUS.get(decision["status"], decision["status"])
     shown = decision["problem"] or decision["rationale"] or "(no problem recorded)"
     return row_evidence("decision", decision, f"{status}: {shown}")
 
 
 def technique_evidence(technique: dict[str, Any]) -> Evidence:
     status = technique["status"]
-    label = dict(registry.TechniqueStatus.choices).get(status, status)
+    label = TECHNIQUE_STATUS.get(status, status)
     shown = f"{label}: {technique['notes']}" if technique["notes"] else label
     return evidence("6", "technique", technique["technique"], shown)
+
+
+SUBJECT_MAX = 200  # a dismissal key holds the subject (registry.Limit.FINDING_KEY)
+
+
+def joined_subject(names: list[str]) -> str:
+    """A subject naming several rows, kept short enough for a dismissal key; stable while
+    the first row and the count stay the same."""
+    subject = "+".join(names)
+    return subject if len(subject) <= SUBJECT_MAX else f"{names[0][:100]}+{len(names) - 1} more"
 
 
 def row_evidence(kind: str, row: dict[str, Any], value: object) -> Evidence:

@@ -126,3 +126,20 @@ def evidence_label(item: Evidence) -> str:
         return f"{KIND_NOUNS[kind].capitalize()} · {entry_name(name)}"
     noun = KIND_NOUNS.get(kind, kind.replace("_", " "))
     return f"{noun.capitalize()} · {name}" if name else noun.capitalize()
+
+
+CONTEXT_SHOWN = ["scale", "team_size", "platform", "stage", "sensitivity"]
+
+
+def context_line(context: object) -> str:
+    """The context the findings were read against, once: "100 – 1,000 active users ·
+    Solo developer · Convex · MVP · Personal data (PII)"."""
+    if not isinstance(context, dict):
+        return ""
+    parts = []
+    for key in CONTEXT_SHOWN:
+        value = context.get(key)
+        choices = registry.CONTEXT[key].choices
+        if isinstance(value, str) and value and choices is not None:
+            parts.append(dict(choices.choices).get(value, value))
+    return " · ".join(parts)

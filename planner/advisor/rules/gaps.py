@@ -1,6 +1,5 @@
 """Gaps: what the plan is missing or leaves unanswered."""
 
-import re
 from collections.abc import Iterator
 
 from planner.advisor.findings import GAP, HIGH, LOW, MEDIUM, Hit, evidence, rule
@@ -20,11 +19,6 @@ NEVER_SKIP = {str(lvl.number) for lvl in LEVELS if lvl.never_skip}
 CORE_TITLES = {key: title for key, title, _ in CORE_QUESTIONS}
 
 FAILURE_HANDLING_SLUGS = ("circuit-breaker", "retry-backoff", "graceful-degradation")
-FAILURE_WORDS = re.compile(
-    r"\b(time ?outs?|timed out|fall ?backs?|retr(y|ies|ied)|circuit|backoff|degrade[sd]?|"
-    r"queued?|dead.letter)\b",
-    re.IGNORECASE,
-)
 REALTIME_SLUGS = ("event-driven", "pubsub-fanout", "realtime-subscriptions")
 ROWS_OF_LEVEL = {"1": "journey_steps", "3": "operations", "4": "entities"}
 ROW_WORDS = {"journey_steps": "journey steps", "operations": "operations", "entities": "entities"}
@@ -313,37 +307,33 @@ def gap_external_no_failure(plan: Plan) -> Iterator[Hit]:
 def failure_story(plan: Plan, service: str) -> list:
     """What says how the plan copes when `service` is slow or down: a failure-handling
     decision or technique that names it (or names no service at all: a plan-wide
-    policy), or an answer that names the service and how its failures are handled."""
+    policy), or a sentence of an answer that names the service and how its failures
+    are handled (an answer to a question about external services may speak for all)."""
     others = [name for name, _ in plan.services if name.lower() != service.lower()]
-    found = []
-    rows = [
-        (d, decision_evidence(d), f"{d['problem']} {d['rationale']}")
+
+    def covers(said: str, plan_wide: bool) -> bool:
+        if mentions(said, service):
+            return True
+        return plan_wide and not any(mentions(said, other) for other in others)
+
+    found = [
+        decision_evidence(d)
         for d in plan.adopted(*FAILURE_HANDLING_SLUGS)
+        if covers(f"{d['problem']} {d['rationale']}", True)
     ]
-    rows += [
-        (t, technique_evidence(t), t["notes"]) for t in plan.technique_used(*FAILURE_HANDLING_SLUGS)
+    found += [
+        technique_evidence(t)
+        for t in plan.technique_used(*FAILURE_HANDLING_SLUGS)
+        if covers(t["notes"], True)
     ]
-    for _, ev, said in rows:
-        if mentions(said, service) or not any(mentions(said, other) for other in others):
-            found.append(ev)
-    for ev, said in plan.answer_texts:
-        if ev["kind"] in ("decision", "technique"):
-            continue
-        # The answer to a question about external services may speak for all of them.
+    for ev, sentence in plan.failure_sentences:
         about_all = ev["kind"] == "level" and ev["name"] in SERVICE_QUESTIONS
-        for part in SENTENCE.split(said):
-            if not FAILURE_WORDS.search(part):
-                continue
-            if mentions(part, service) or (
-                about_all and not any(mentions(part, other) for other in others)
-            ):
-                found.append(ev)
-                break
+        if covers(sentence, about_all) and ev not in found:
+            found.append(ev)
     return found
 
 
 SERVICE_QUESTIONS = {"external_services", "external_isolated"}
-SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
 @rule(

@@ -23,7 +23,7 @@ from planner.advisor.findings import (
     Hit,
     rule,
 )
-from planner.advisor.plan import LABELS, Plan, mentions, row_evidence
+from planner.advisor.plan import LABELS, Plan, joined_subject, mentions, row_evidence
 from planner.advisor.rules.gaps import FAILURE_HANDLING_SLUGS, failure_story
 from planner.advisor.rules.red_flags import PERFORMANCE_WORDS
 from planner.advisor.rules.skips import may_skip
@@ -79,7 +79,7 @@ def rec_isolate_integrations(plan: Plan) -> Iterator[Hit]:
             if b["reason"] == "external" and mentions(f"{b['name']} {b['responsibility']}", name)
         ]
         own_names = {b["name"] for b in own}
-        callers = [op for op in plan.operations if plan.calls_service(op, name)]
+        callers = plan.callers(name)
         outside = sorted({op["boundary"] or "(no boundary)" for op in callers} - own_names)
         ev = [where] + [row_evidence("operation", op, op["boundary"]) for op in callers[:5]]
         if own and len(outside) <= 1:
@@ -144,7 +144,7 @@ def rf_slow_call_in_immediate(plan: Plan) -> Iterator[Hit]:
     immediate = [op for op in plan.operations if op["category"] == "immediate"]
     fast_steps = [s for s in plan.journey_steps if s["timing"] == "fast"]
     for name, _ in plan.services:
-        ops = [op for op in immediate if plan.calls_service(op, name)]
+        ops = [op for op in plan.callers(name) if op["category"] == "immediate"]
         steps = [s for s in fast_steps if mentions(s["external_services"], name)]
         if not ops and not steps:
             continue
@@ -208,7 +208,7 @@ def rf_cross_boundary_write(plan: Plan) -> Iterator[Hit]:
         ev = [row_evidence("operation", op, ", ".join(op["entities"])) for op in ops[:5]]
         ev += [row_evidence("entity", {"name": e}, owner[e]) for e in entities[:5]]
         yield Hit(
-            "+".join(boundaries),
+            joined_subject(boundaries),
             ev,
             {
                 "ops": listing([op["name"] for op in ops], 3),

@@ -8,6 +8,7 @@ from planner.advisor.plan import (
     LABELS,
     Plan,
     decision_evidence,
+    joined_subject,
     lower_first,
     mentions,
     row_evidence,
@@ -252,20 +253,24 @@ def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
     for names in sharing.values():
         for other in names[1:]:
             parent[root(other)] = root(names[0])
+    shared_by: dict[str, list[str]] = {}  # cluster -> the entities that tie it
+    for entity, names in sorted(sharing.items()):
+        if len(names) > 1:
+            shared_by.setdefault(root(names[0]), []).append(entity)
     clusters: dict[str, list[str]] = {}
     for boundary in sorted(core):
         clusters.setdefault(root(boundary), []).append(boundary)
     for members in clusters.values():
         if len(members) < 2:
             continue
-        shared = sorted(e for e, names in sharing.items() if len(names) > 1 and names[0] in members)
+        shared = shared_by.get(root(members[0]), [])
         ev = [
             row_evidence("operation", op, ", ".join(op["entities"]))
             for b in members
             for op in ops_of[b][:2]
         ]
         yield Hit(
-            "+".join(members),
+            joined_subject(members),
             ev[:10],
             {"names": listing(members), "shared": listing(shared)},
         )

@@ -46,11 +46,7 @@ def _level_2_reasons(plan: Plan) -> tuple[list[str], list]:
         reasons.append("the backend is simple CRUD")
         ev.append(plan.ctx("product"))
     ops = plan.operations
-    if (
-        ops
-        and all(op["category"] in {"immediate", "query"} for op in ops)
-        and not plan.external_services()
-    ):
+    if ops and all(op["category"] in {"immediate", "query"} for op in ops) and not plan.services:
         reasons.append("all operations share the same performance and reliability needs")
         ev.append(evidence("3", "operation", "categories", "only immediate operations and queries"))
     return reasons, ev
