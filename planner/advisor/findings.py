@@ -124,19 +124,22 @@ class Rule:
     many: tuple[str, str, str] | None = None
 
     def findings(self, plan) -> list[Finding]:
-        found = []
-        for hit in self.check(plan):
+        hits = list(self.check(plan))
+        for hit in hits:
             if hit.addressed_by is None and self.kind == RECOMMENDATION:
                 hit.addressed_by = plan.acted_on(hit.subject)  # the entry it recommends
             elif hit.addressed_by is None and self.kind == ELIMINATION:
                 hit.addressed_by = plan.respected(hit.subject, hit.level or self.level)
-            found.append(self.finding(hit, plan.dismissed.get(f"{self.id}:{hit.subject}")))
-        if self.many is None:
-            return found
-        still_open = [f for f in found if f.is_open]
-        if len(still_open) <= GROUP_AT:
-            return found
-        return [f for f in found if not f.is_open] + [self.grouped(still_open)]
+        key = f"{self.id}:"
+        still_open = [
+            h for h in hits if not h.addressed_by and key + h.subject not in plan.dismissed
+        ]
+        if self.many is None or len(still_open) <= GROUP_AT:
+            return [self.finding(h, plan.dismissed.get(key + h.subject)) for h in hits]
+        # Many open ones: only the rest are built one by one (a large plan has thousands).
+        rest = [h for h in hits if h.addressed_by or key + h.subject in plan.dismissed]
+        found = [self.finding(h, plan.dismissed.get(key + h.subject)) for h in rest]
+        return found + [self.grouped(still_open)]
 
     def finding(self, hit: Hit, dismissed: str | None = None) -> Finding:
         params = {"subject": hit.subject, **hit.params}
@@ -153,21 +156,21 @@ class Rule:
             addressed_by=tuple(hit.addressed_by or ()),
         )
 
-    def grouped(self, members: list[Finding]) -> Finding:
-        """One finding for many open ones: the rows named, the most severe severity."""
+    def grouped(self, members: list[Hit]) -> Finding:
+        """One finding for many open hits: the rows named, the most severe severity."""
         noun, message, action = self.many  # type: ignore[misc]
-        names = [(f.evidence[0]["name"] if f.evidence else "") or f.subject for f in members]
+        names = [(h.evidence[0]["name"] if h.evidence else "") or h.subject for h in members]
         shown = ", ".join(names[:GROUP_NAMES])
         if len(names) > GROUP_NAMES:
             shown += f" and {len(names) - GROUP_NAMES} more"
-        evidence_rows = [item for f in members[:GROUP_NAMES] for item in f.evidence[:1]]
+        severities = {h.severity or self.severity for h in members}
         return Finding(
             rule_id=self.id,
             kind=self.kind,
-            severity=min((f.severity for f in members), key=SEVERITIES.index),
-            level=members[0].level,
+            severity=min(severities, key=SEVERITIES.index),
+            level=members[0].level or self.level,
             message=message.format(count=len(members), names=shown, noun=noun),
-            evidence=tuple(evidence_rows),
+            evidence=tuple(item for h in members[:GROUP_NAMES] for item in h.evidence[:1]),
             action=action,
             subject=f"many-{noun}",
         )

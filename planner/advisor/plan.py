@@ -105,8 +105,14 @@ def mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+NOTE = re.compile(r"\s*\([^)]*\)|\s+[—–-]\s.*$", re.MULTILINE)
+
+
 def split_services(value: str) -> list[str]:
-    """External services written one per line or separated by commas/semicolons."""
+    """External services written one per line or separated by commas/semicolons; a note
+    in brackets or after a dash is not part of the name ("OpenAI API (summaries)")."""
+    if "(" in value or " -" in value or "—" in value or "–" in value:
+        value = NOTE.sub("", value)
     for separator in (",", ";"):
         value = value.replace(separator, "\n")
     return [part.strip() for part in value.splitlines() if part.strip()]
@@ -403,6 +409,12 @@ class Plan:
             if found:
                 calls[index] = found
         return calls
+
+    def services_in(self, said: str) -> set[str]:
+        """The external services (lower-cased) a text names."""
+        if self.service_pattern is None or not said:
+            return set()
+        return {m.lower() for m in self.service_pattern.findall(said)}
 
     def callers(self, service: str) -> list[dict[str, Any]]:
         """The operations that call `service`."""

@@ -145,7 +145,7 @@ def rf_slow_call_in_immediate(plan: Plan) -> Iterator[Hit]:
     fast_steps = [s for s in plan.journey_steps if s["timing"] == "fast"]
     for name, _ in plan.services:
         ops = [op for op in plan.callers(name) if op["category"] == "immediate"]
-        steps = [s for s in fast_steps if mentions(s["external_services"], name)]
+        steps = [s for s in fast_steps if name.lower() in plan.services_in(s["external_services"])]
         if not ops and not steps:
             continue
         ev = [row_evidence("operation", op, "Immediate user operation") for op in ops[:5]]
