@@ -115,7 +115,7 @@ def plan_markdown(document: dict, *, findings: list | None = None) -> str:
     if plan["findings"]["addressed"]:
         out += ["### Addressed by the plan", ""]
         out += [
-            f"- {_inline(f['message'])} — _addressed by {_inline(f['addressed_text'])}_"
+            f"- {_inline(f['headline'])} — _addressed by {_inline(f['addressed_text'])}_"
             for f in plan["findings"]["addressed"]
         ]
         out.append("")

@@ -17,7 +17,7 @@ from unicodedata import east_asian_width
 from planner import levels as method
 from planner import registry
 from planner.advisor import RULES, advise
-from planner.advisor.words import context_line, evidence_label
+from planner.advisor.words import addressed_headline, context_line, evidence_label
 from planner.diagrams import boundary_diagram, entity_diagram
 from planner.document import document_hash
 from planner.models import CatalogueEntry
@@ -147,7 +147,12 @@ def _finding_dict(finding: Any) -> dict[str, Any]:
     status = "dismissed" if get("dismissed", None) is not None else "open"
     if status == "open" and addressed_by:
         status = "addressed"
+    if status == "addressed":  # said as what it was about, not as what is missing
+        headline = addressed_headline(get("rule_id", ""), get("subject", ""), get("evidence", ()))
+    else:
+        headline = get("message", "")
     return {
+        "headline": headline,
         "status": status,
         "addressed_by": addressed_by,
         "addressed_text": "; ".join(
@@ -288,7 +293,7 @@ def findings_digest(findings: dict[str, Any], *, budget: int = DIGEST_LINES) -> 
     ]
     addressed = findings.get("addressed", [])
     shown_addressed = [
-        _clip(f"{f['message']} — addressed by {f['addressed_text']}", DIGEST_EVIDENCE_TEXT * 2)
+        _clip(f"{f['headline']} — addressed by {f['addressed_text']}", DIGEST_EVIDENCE_TEXT * 2)
         for f in addressed[:DIGEST_DISMISSED]
     ]
     used = 5  # heading, context, summary and the note about the full list

@@ -159,7 +159,13 @@ class Rule:
     def grouped(self, members: list[Hit]) -> Finding:
         """One finding for many open hits: the rows named, the most severe severity."""
         noun, message, action = self.many  # type: ignore[misc]
-        names = [(h.evidence[0]["name"] if h.evidence else "") or h.subject for h in members]
+        names = [
+            h.params.get("label")
+            or h.params.get("name")
+            or (h.evidence[0]["name"] if h.evidence else "")
+            or h.subject
+            for h in members
+        ]
         shown = ", ".join(names[:GROUP_NAMES])
         if len(names) > GROUP_NAMES:
             shown += f" and {len(names) - GROUP_NAMES} more"

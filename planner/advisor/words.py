@@ -7,8 +7,8 @@ another platform". Evidence keeps the keys that link to the answer; pages show
 """
 
 from planner import registry
-from planner.advisor.findings import Evidence
-from planner.catalogue_data import entry_name
+from planner.advisor.findings import RULES, Evidence
+from planner.catalogue_data import BY_SLUG, entry_name
 from planner.levels import CORE_QUESTIONS, LEVELS
 
 # What each platform offers for a need, in its own words.
@@ -143,3 +143,30 @@ def context_line(context: object) -> str:
         if isinstance(value, str) and value and choices is not None:
             parts.append(dict(choices.choices).get(value, value))
     return " · ".join(parts)
+
+
+# Rules whose subject is an external service, lower-cased.
+SERVICE_RULES = {"GAP-EXTERNAL-NO-FAILURE", "RF-SLOW-CALL-IN-IMMEDIATE", "REC-ISOLATE-INTEGRATIONS"}
+
+
+def addressed_headline(rule_id: str, subject: str, evidence: list | tuple) -> str:
+    """What an addressed finding was about, without its "is missing" message: the rule's
+    title and the row, service or question it concerned ("External service without
+    failure handling: Stripe"). A catalogue entry is named by the title already."""
+    rule = RULES.get(rule_id)
+    title = rule.title if rule else rule_id
+    if subject in BY_SLUG or subject.startswith(("level-", "many-")) or not subject:
+        return title
+    name = ""
+    for item in evidence if rule_id in SERVICE_RULES else ():  # as the team wrote it
+        at = item.get("text", "").lower().find(subject.lower())
+        if at >= 0:
+            return f"{title}: {item['text'][at : at + len(subject)]}"
+    for item in evidence:
+        if item.get("kind") == "core_question":
+            name = CORE_TITLES.get(item.get("name", ""), "")
+        elif item.get("kind") not in ("context", "level"):
+            name = item.get("name", "")
+        if name:
+            break
+    return f"{title}: {name or subject}"

@@ -7,6 +7,7 @@
 
 from django import template
 
+from planner.advisor.words import addressed_headline
 from planner.advisor.words import evidence_label as label_of
 
 register = template.Library()
@@ -34,3 +35,11 @@ def addressed_line(finding) -> str:
         label_of(item) + (f": {item['text']}" if item.get("text") else "")
         for item in finding.addressed_by
     )
+
+
+@register.filter
+def headline(finding) -> str:
+    """The finding's message, or for an addressed one what it was about."""
+    if finding.status != "addressed":
+        return finding.message
+    return addressed_headline(finding.rule_id, finding.subject, finding.evidence)

@@ -16,8 +16,8 @@ def test_findings_page_with_addressed_findings_open(
     live_server,
     log_in,
     csp_errors,
-    demo_project,
-    width,  # noqa: F811
+    demo_project,  # noqa: F811
+    width,
 ):
     owner, project = demo_project
     log_in(owner)

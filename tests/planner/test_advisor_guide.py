@@ -4,7 +4,7 @@ skipping, platform-aware words, the rest of the guide's rules, and grouped findi
 import pytest
 
 from planner.advisor import advise, counts, open_findings
-from planner.advisor.words import evidence_label
+from planner.advisor.words import addressed_headline, evidence_label
 from planner.levels import LEVELS
 from tests.planner.test_advisor import CHAT_APP, PERSONAL_APP, decision, doc, find, ids
 
@@ -527,3 +527,17 @@ def test_custom_patterns_are_named_by_their_name():
     ]
     (finding,) = find(advise(document), "RF-PATTERN-NO-PROBLEM")
     assert finding.message.startswith("Kafka event bus is adopted")
+
+
+def test_an_addressed_finding_is_headed_by_what_it_was_about():
+
+    answers = {"external_services": "Stripe times out after 5 s and we show a retry button."}
+    findings = advise(doc({"external_services": "Stripe"}, levels={1: {"answers": answers}}))
+    (stripe,) = addressed(findings, "GAP-EXTERNAL-NO-FAILURE")
+    assert addressed_headline(stripe.rule_id, stripe.subject, stripe.evidence) == (
+        "External service without failure handling: Stripe"
+    )
+    (core,) = [f for f in addressed(findings, "GAP-CORE-QUESTION") if f.subject == "security"]
+    assert addressed_headline(core.rule_id, core.subject, core.evidence) == (
+        "Core question unanswered: Security boundaries"
+    )

@@ -445,8 +445,8 @@ def test_markdown_and_share_page_keep_every_finding_of_a_1000_row_plan():
     items += plan["findings"]["addressed"]
     assert len(items) > 20
     for finding in items:
-        assert finding["message"][:60] in md
-        assert escape(finding["message"])[:60] in share_findings
+        assert finding["headline"][:60] in md
+        assert escape(finding["headline"])[:60] in share_findings
 
 
 @pytest.mark.django_db

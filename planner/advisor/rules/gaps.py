@@ -6,7 +6,6 @@ from planner.advisor.findings import GAP, HIGH, LOW, MEDIUM, Hit, evidence, rule
 from planner.advisor.plan import (
     Plan,
     decision_evidence,
-    mentions,
     row_evidence,
     technique_evidence,
 )
@@ -298,6 +297,13 @@ def gap_dangling_name(plan: Plan) -> Iterator[Hit]:
     "when it is slow or down.",
     action="Adopt timeouts with retry and backoff (and graceful degradation for optional "
     "features), or a circuit breaker on busy request paths.",
+    many=(
+        "services",
+        "{count} external services have nothing in the plan about what happens when they "
+        "are slow or down: {names}.",
+        "Adopt timeouts with retry and backoff for them (graceful degradation for optional "
+        "features), or a circuit breaker on busy request paths.",
+    ),
 )
 def gap_external_no_failure(plan: Plan) -> Iterator[Hit]:
     for name, where in plan.services:
@@ -309,12 +315,11 @@ def failure_story(plan: Plan, service: str) -> list:
     decision or technique that names it (or names no service at all: a plan-wide
     policy), or a sentence of an answer that names the service and how its failures
     are handled (an answer to a question about external services may speak for all)."""
-    others = [name for name, _ in plan.services if name.lower() != service.lower()]
+    wanted = service.lower()
 
     def covers(said: str, plan_wide: bool) -> bool:
-        if mentions(said, service):
-            return True
-        return plan_wide and not any(mentions(said, other) for other in others)
+        named = plan.services_in(said)
+        return wanted in named or (plan_wide and not named)
 
     found = [
         decision_evidence(d)

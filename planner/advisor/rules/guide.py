@@ -68,6 +68,11 @@ def _boundaries_in_play(plan: Plan) -> bool:
     "failures, retries and credentials in one place.",
     action="Give {name} one boundary with the reason “external integration” and call it "
     "only through that boundary's operations.",
+    many=(
+        "services",
+        "{count} external services are not isolated behind one boundary each: {names}.",
+        "Give each integration one boundary with the reason “external integration”.",
+    ),
 )
 def rec_isolate_integrations(plan: Plan) -> Iterator[Hit]:
     if not _boundaries_in_play(plan):
@@ -104,6 +109,11 @@ def rec_isolate_integrations(plan: Plan) -> Iterator[Hit]:
     "({batch}). A heavy batch run then slows the live screens.",
     action="Move the background work to a boundary of its own (reason: different "
     "performance needs), or run it on separate workers.",
+    many=(
+        "boundaries",
+        "{count} boundaries mix real-time operations with background work: {names}.",
+        "Move the background work to boundaries (or workers) of its own.",
+    ),
 )
 def rec_separate_realtime_batch(plan: Plan) -> Iterator[Hit]:
     if not _boundaries_in_play(plan):
@@ -138,20 +148,30 @@ def rec_separate_realtime_batch(plan: Plan) -> Iterator[Hit]:
     message="{what} while the user waits ({where}). When it is slow or down, so is the screen.",
     action="Move it to a background job ({jobs}) and show the result when it arrives, or "
     "give the call a short timeout and a fallback.",
+    many=(
+        "calls",
+        "{count} external services or slow jobs run while the user waits: {names}.",
+        "Move them to background jobs and show results when they arrive, or give each "
+        "call a short timeout and a fallback.",
+    ),
 )
 def rf_slow_call_in_immediate(plan: Plan) -> Iterator[Hit]:
     jobs = tool(plan.context["platform"], "jobs")
     immediate = [op for op in plan.operations if op["category"] == "immediate"]
-    fast_steps = [s for s in plan.journey_steps if s["timing"] == "fast"]
+    fast_steps = [
+        (s, plan.services_in(s["external_services"]))
+        for s in plan.journey_steps
+        if s["timing"] == "fast" and s["external_services"]
+    ]
     for name, _ in plan.services:
         ops = [op for op in plan.callers(name) if op["category"] == "immediate"]
-        steps = [s for s in fast_steps if name.lower() in plan.services_in(s["external_services"])]
+        steps = [s for s, names in fast_steps if name.lower() in names]
         if not ops and not steps:
             continue
         ev = [row_evidence("operation", op, "Immediate user operation") for op in ops[:5]]
         ev += [row_evidence("journey_step", s, s["external_services"]) for s in steps[:5]]
         where = listing([op["name"] for op in ops] + [s["name"] for s in steps], 3)
-        params = {"what": f"{name} is called", "where": where, "jobs": jobs}
+        params = {"what": f"{name} is called", "where": where, "jobs": jobs, "label": name}
         done = failure_story(plan, name)
         yield Hit(name.lower(), ev, params, addressed_by=done)
     slow = [op for op in immediate if op["latency"] in SLOW_LATENCIES]
@@ -159,7 +179,12 @@ def rf_slow_call_in_immediate(plan: Plan) -> Iterator[Hit]:
         ev = [row_evidence("operation", op, LABELS_LATENCY.get(op["latency"], "")) for op in slow]
         verb = "takes" if len(slow) == 1 else "take"
         what = f"{plural(len(slow), 'immediate operation')} {verb} seconds or more"
-        params = {"what": what, "where": listing([op["name"] for op in slow], 3), "jobs": jobs}
+        params = {
+            "what": what,
+            "where": listing([op["name"] for op in slow], 3),
+            "jobs": jobs,
+            "label": "slow immediate operations",
+        }
         yield Hit("slow-work", ev[:10], params)
 
 
@@ -176,6 +201,11 @@ LABELS_LATENCY = {"seconds": "Seconds", "deferred": "Minutes or later"}
     "together belongs in one boundary.",
     action="Move these entities into one boundary, or split the operation so each part "
     "writes one boundary's data and the rest follows as a background job.",
+    many=(
+        "clusters",
+        "{count} groups of boundaries are written together by one operation: {names}.",
+        "Move the entities written together into one boundary, or split those operations.",
+    ),
 )
 def rf_cross_boundary_write(plan: Plan) -> Iterator[Hit]:
     """One finding per cluster of boundaries that operations write across."""
@@ -215,6 +245,7 @@ def rf_cross_boundary_write(plan: Plan) -> Iterator[Hit]:
                 "verb": "writes" if len(ops) == 1 else "write",
                 "boundaries": listing(boundaries, 4),
                 "entities": listing(entities, 4),
+                "label": listing(boundaries, 3),
             },
         )
 
@@ -261,16 +292,10 @@ def rec_circuit_breaker(plan: Plan) -> Iterator[Hit]:
     if not services:
         return
     used = plan.adopted(*FAILURE_HANDLING_SLUGS) + plan.technique_used(*FAILURE_HANDLING_SLUGS)
-    open_names = []
-    for name, _ in services:
-        others = [n for n, _ in services if n != name]
-        covered = [
-            row
-            for row in used
-            if mentions(row_text(row), name) or not any(mentions(row_text(row), o) for o in others)
-        ]
-        if not covered:
-            open_names.append(name)
+    named = [plan.services_in(row_text(row)) for row in used]  # none named: every service
+    plan_wide = any(not names for names in named)
+    covered = set().union(*named) if named else set()
+    open_names = [name for name, _ in services if not plan_wide and name.lower() not in covered]
     small = plan.small_team or plan.small_scale
     what = "timeout with retry" if small else "circuit breaker or timeout-and-retry"
     action = (

@@ -221,6 +221,11 @@ def rf_scale_years_away(plan: Plan) -> Iterator[Hit]:
     message="{names} are separate boundaries, yet every one of their operations touches "
     "{shared}. Boundaries that always change together should be one.",
     action="Merge them, or move {shared} so that one boundary owns it.",
+    many=(
+        "clusters",
+        "{count} groups of separate boundaries always work on the same entities: {names}.",
+        "Merge each group, or move the shared entities so that one boundary owns them.",
+    ),
 )
 def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
     """One finding per cluster: boundaries joined by an entity that every operation of
@@ -272,7 +277,7 @@ def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
         yield Hit(
             joined_subject(members),
             ev[:10],
-            {"names": listing(members), "shared": listing(shared)},
+            {"names": listing(members), "shared": listing(shared), "label": listing(members, 3)},
         )
 
 
@@ -284,6 +289,11 @@ def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
     title="A pattern with no problem to solve",
     message="{name} is adopted {why}. A pattern without a problem is cost without benefit.",
     action="Name the problem from an earlier level that it solves (and link it), or defer it.",
+    many=(
+        "patterns",
+        "{count} patterns are adopted without a problem from this plan: {names}.",
+        "Name the problem each one solves (and link it), or defer them.",
+    ),
 )
 def rf_pattern_no_problem(plan: Plan) -> Iterator[Hit]:
     for decision in plan.decisions:
