@@ -155,6 +155,7 @@ def _finding_dict(finding: Any) -> dict[str, Any]:
         "headline": headline,
         "status": status,
         "addressed_by": addressed_by,
+        "addressed_names": "; ".join(item["label"] for item in addressed_by),
         "addressed_text": "; ".join(
             f"{item['label']}" + (f": {item['text']}" if item["text"] else "")
             for item in addressed_by
@@ -293,7 +294,7 @@ def findings_digest(findings: dict[str, Any], *, budget: int = DIGEST_LINES) -> 
     ]
     addressed = findings.get("addressed", [])
     shown_addressed = [
-        _clip(f"{f['headline']} — addressed by {f['addressed_text']}", DIGEST_EVIDENCE_TEXT * 2)
+        _clip(f"{f['headline']} — {f['addressed_names']}", DIGEST_EVIDENCE_TEXT)
         for f in addressed[:DIGEST_DISMISSED]
     ]
     used = 5  # heading, context, summary and the note about the full list

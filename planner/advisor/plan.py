@@ -342,7 +342,8 @@ class Plan:
         ]
         lvl = self.levels.get(level)
         if not found and lvl is not None and lvl.status in {"complete", "skipped"}:
-            found.append(evidence(level, "level", "status", f"Level {level} {lvl.status}"))
+            status = dict(registry.LevelStatus.choices).get(lvl.status, lvl.status)
+            found.append(evidence(level, "level", "status", status))
         return found
 
     def external_services(self) -> list[tuple[str, Evidence]]:

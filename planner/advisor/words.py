@@ -117,6 +117,8 @@ def evidence_label(item: Evidence) -> str:
     if kind == "context":
         field = registry.CONTEXT.get(name)
         return field.heading if field else name
+    if kind == "level" and name == "status":
+        return f"Level {step} status"
     if kind == "level":
         question = QUESTION_LABELS.get((step, name))
         return f"Level {step} · {question or STATUS_WORDS.get(name, name.replace('_', ' '))}"

@@ -170,7 +170,7 @@ def _followed(plan: Plan, level: str, *heavier: str) -> list:
     lvl = plan.levels[level]
     if lvl.status != "complete" or plan.level_is_empty(level) or plan.adopted(*heavier):
         return []
-    return [evidence(level, "level", "status", f"Level {level} complete")]
+    return [evidence(level, "level", "status", "Complete")]
 
 
 @rule(
