@@ -98,7 +98,10 @@ def test_a_pattern_adopted_for_a_principle_is_a_red_flag():
         assert "principle" in finding.message
 
 
-def test_a_principle_that_names_a_row_of_the_plan_is_a_problem():
+def test_a_principle_is_a_problem_for_a_light_pattern_or_when_it_names_a_row():
+    problem = "Users should not wait for the AI reply"
+    document = doc(decisions=[decision("background-jobs", problem=problem)])
+    assert "RF-PATTERN-NO-PROBLEM" not in ids(advise(document))
     ops = [op("Checkout")]
     problem = "Checkout should not wait for the warehouse"
     document = doc(operations=ops, decisions=[decision("event-driven", problem=problem)])

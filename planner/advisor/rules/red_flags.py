@@ -14,6 +14,7 @@ from planner.advisor.plan import (
     row_evidence,
 )
 from planner.advisor.words import listing
+from planner.catalogue_data import BY_SLUG
 
 # How many boundaries a team of this size can reasonably own and run.
 BOUNDARY_BUDGET = {"solo": 2, "2-5": 3, "6-20": 6, "20+": 12}
@@ -29,9 +30,14 @@ PERFORMANCE_WORDS = re.compile(
 )
 BEST_PRACTICE_WORDS = re.compile(
     r"best practi|industry standard|everyone uses|just in case|future.?proof|might need|"
+    r"\bin case we\b|\bone day\b|\bsomeday\b",
+    re.IGNORECASE,
+)
+# A principle rather than a problem ("services should not call each other"): a red flag
+# for the heavy patterns when it names nothing in the plan.
+PRINCIPLE_WORDS = re.compile(
     r"\bshould(n't| not| never)\b|\bmust(n't| not| never)\b|\bdecoupl\w*|"
-    r"\bloose(ly)? coupl\w*|\bclean architecture\b|\bin case we\b|\bone day\b|"
-    r"\bsomeday\b|\bmodern\b|\bscalab(le|ility)\b",
+    r"\bloose(ly)? coupl\w*|\bclean architecture\b|\bmodern\b|\bscalab(le|ility)\b",
     re.IGNORECASE,
 )
 AFFIRMATIVE = re.compile(r"^\s*(yes|yep|separate|we will separate|a separate)\b", re.IGNORECASE)
@@ -301,8 +307,12 @@ def rf_pattern_no_problem(plan: Plan) -> Iterator[Hit]:
             continue
         if not decision["problem"]:
             why = "with no problem recorded and nothing from earlier levels linked"
-        elif BEST_PRACTICE_WORDS.search(decision["problem"]) and not names_a_row(
-            plan, decision["problem"]
+        elif BEST_PRACTICE_WORDS.search(f"{decision['problem']} {decision['rationale']}"):
+            why = "because it is a best practice, not because of a problem in this plan"
+        elif (
+            heavy(decision["pattern"])
+            and PRINCIPLE_WORDS.search(decision["problem"])
+            and not names_a_row(plan, decision["problem"])
         ):
             why = "for a principle (“{}”), not for a problem this plan has".format(
                 decision["problem"][:80]
@@ -313,6 +323,12 @@ def rf_pattern_no_problem(plan: Plan) -> Iterator[Hit]:
         yield Hit(
             subject, _decision_evidence(decision), {"name": plan.entry_name(subject), "why": why}
         )
+
+
+def heavy(slug: str) -> bool:
+    """An architecture-sized pattern: any but the catalogue's low-complexity ones (a
+    team's own entry counts as heavy)."""
+    return BY_SLUG.get(slug, {}).get("complexity", "high") != "low"
 
 
 def names_a_row(plan: Plan, said: str) -> bool:
