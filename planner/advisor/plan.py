@@ -46,7 +46,16 @@ FAILURE_WORDS = re.compile(
     r"degrade[sd]?|queued?|dead.letter)\b",
     re.IGNORECASE,
 )
+SERVICE_QUESTIONS = {"external_services", "external_isolated"}  # level questions about them
+FAILURE_STEMS = ("time", "fall", "retr", "circuit", "backoff", "degrade", "queue", "dead")
 SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def says_failure(said: str) -> bool:
+    """The text says how a failure is handled (a cheap check first: most text does not)."""
+    low = said.lower()
+    return any(stem in low for stem in FAILURE_STEMS) and FAILURE_WORDS.search(said) is not None
+
 
 # What people type for "not yet": never an answer.
 _PUNCTUATION = r"[\s?.!\-_*/…]*"
@@ -364,10 +373,10 @@ class Plan:
         return self.external_services()
 
     @cached_property
-    def failure_sentences(self) -> list[tuple[Evidence, str]]:
+    def failure_sentences(self) -> list[tuple[Evidence, set[str]]]:
         """Sentences of free-text answers that say how a failure is handled ("times out",
-        "retry", "fallback"), with the answer they are from: level answers, core answers
-        and relationships' sync and failure notes."""
+        "retry", "fallback"): the answer each is from (level answers, core answers and
+        relationships' sync and failure notes) and the services it names."""
         sources: list[tuple[Any, str]] = [
             ((n, "level", key), value)
             for n, lvl in self.levels.items()
@@ -379,13 +388,31 @@ class Plan:
         sources += [(rel, f"{rel['sync']}. {rel['failure']}") for rel in self.relationships]
         found = []
         for where, said in sources:
-            if not FAILURE_WORDS.search(said):
+            if not says_failure(said):
                 continue
             if isinstance(where, dict):
                 ev = row_evidence("relationship", where, said.strip(". "))
             else:
                 ev = evidence(*where, said)
-            found += [(ev, part) for part in SENTENCE.split(said) if FAILURE_WORDS.search(part)]
+            found += [
+                (ev, self.services_in(part))
+                for part in SENTENCE.split(said)
+                if FAILURE_WORDS.search(part)
+            ]
+        return found
+
+    @cached_property
+    def failure_answers(self) -> dict[str, list[Evidence]]:
+        """The answers that say how each service's failures are handled, by service
+        (lower-cased); under "" the answers to a question about external services that
+        name none of them (they speak for all)."""
+        found: dict[str, list[Evidence]] = {}
+        for ev, named in self.failure_sentences:
+            if named:
+                for name in named:
+                    found.setdefault(name, []).append(ev)
+            elif ev["kind"] == "level" and ev["name"] in SERVICE_QUESTIONS:
+                found.setdefault("", []).append(ev)
         return found
 
     @cached_property
@@ -417,10 +444,17 @@ class Plan:
             return set()
         return {m.lower() for m in self.service_pattern.findall(said)}
 
+    @cached_property
+    def _callers(self) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {}
+        for index, names in self.service_calls.items():
+            for name in names:
+                found.setdefault(name, []).append(self.operations[index])
+        return found
+
     def callers(self, service: str) -> list[dict[str, Any]]:
-        """The operations that call `service`."""
-        name = service.lower()
-        return [self.operations[i] for i, names in self.service_calls.items() if name in names]
+        """The operations that call `service`, in the plan's order."""
+        return self._callers.get(service.lower(), [])
 
     @cached_property
     def all_text(self) -> str:

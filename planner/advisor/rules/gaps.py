@@ -331,14 +331,14 @@ def failure_story(plan: Plan, service: str) -> list:
         for t in plan.technique_used(*FAILURE_HANDLING_SLUGS)
         if covers(t["notes"], True)
     ]
-    for ev, sentence in plan.failure_sentences:
-        about_all = ev["kind"] == "level" and ev["name"] in SERVICE_QUESTIONS
-        if covers(sentence, about_all) and ev not in found:
+    said = plan.failure_answers
+    for ev in said.get(wanted, [])[:ADDRESSED_SHOWN] + said.get("", [])[:ADDRESSED_SHOWN]:
+        if ev not in found:
             found.append(ev)
     return found
 
 
-SERVICE_QUESTIONS = {"external_services", "external_isolated"}
+ADDRESSED_SHOWN = 5  # what addressed a finding: the first few answers are enough
 
 
 @rule(

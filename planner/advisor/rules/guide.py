@@ -158,14 +158,14 @@ def rec_separate_realtime_batch(plan: Plan) -> Iterator[Hit]:
 def rf_slow_call_in_immediate(plan: Plan) -> Iterator[Hit]:
     jobs = tool(plan.context["platform"], "jobs")
     immediate = [op for op in plan.operations if op["category"] == "immediate"]
-    fast_steps = [
-        (s, plan.services_in(s["external_services"]))
-        for s in plan.journey_steps
-        if s["timing"] == "fast" and s["external_services"]
-    ]
+    fast_steps: dict[str, list[dict]] = {}  # service -> the fast steps that name it
+    for step in plan.journey_steps:
+        if step["timing"] == "fast" and step["external_services"]:
+            for name in plan.services_in(step["external_services"]):
+                fast_steps.setdefault(name, []).append(step)
     for name, _ in plan.services:
         ops = [op for op in plan.callers(name) if op["category"] == "immediate"]
-        steps = [s for s, names in fast_steps if name.lower() in names]
+        steps = fast_steps.get(name.lower(), [])
         if not ops and not steps:
             continue
         ev = [row_evidence("operation", op, "Immediate user operation") for op in ops[:5]]
