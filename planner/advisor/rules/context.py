@@ -299,14 +299,16 @@ def rec_ai_background(plan: Plan) -> Iterator[Hit]:
     severity=LOW,
     level="6",
     title="Protect sensitive data",
-    message="Protect the {sensitivity} data: encrypt it at rest and in transit, keep an "
-    "audit trail of access, and limit who can read it.",
+    message="Protect the {sensitivity}: keep an audit trail of who reads it, limit who "
+    "can, and encrypt it at rest and in transit.",
     action="Plan encryption and authorisation middleware in Level 6 and answer the "
     "security core question.",
 )
 def rec_protect_sensitive(plan: Plan) -> Iterator[Hit]:
     if plan.context["sensitivity"] in {"payments", "health"}:
-        sensitivity = lower_first(LABELS["sensitivity"][plan.context["sensitivity"]])
+        sensitivity = {"payments": "payment data", "health": "health data"}[
+            plan.context["sensitivity"]
+        ]
         encrypted = plan.acted_on("encryption", considered=False)
         guarded = plan.acted_on("auth-middleware", "standard-auth", considered=False)
         done = encrypted + guarded if encrypted and guarded else []

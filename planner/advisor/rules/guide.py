@@ -497,7 +497,7 @@ def rec_observability(plan: Plan) -> Iterator[Hit]:
     reasons = []
     if plan.context["stage"] in {"production", "scaling"}:
         ev.append(plan.ctx("stage"))
-        reasons.append("The product runs in production")
+        reasons.append("The product is live")
     if plan.services:
         ev.append(plan.services[0][1])
         count = plural(len(plan.services), "external service")
