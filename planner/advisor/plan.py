@@ -102,10 +102,6 @@ def lower_first(value: str) -> str:
     return value[:1].lower() + value[1:]
 
 
-def upper_first(value: str) -> str:
-    return value[:1].upper() + value[1:]
-
-
 def rows(value: Any) -> list[dict]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 

@@ -8,7 +8,7 @@ their subject, so a page can link to the entry.
 from collections.abc import Iterator
 
 from planner.advisor.findings import ELIMINATION, INFO, LOW, RECOMMENDATION, Hit, evidence, rule
-from planner.advisor.plan import LABELS, Plan, lower_first, row_evidence, upper_first
+from planner.advisor.plan import LABELS, Plan, lower_first, row_evidence
 from planner.advisor.words import tool
 
 
@@ -21,11 +21,6 @@ def _small_context(plan: Plan) -> bool:
 
 def _size_evidence(plan: Plan) -> list:
     return [plan.ctx(key) for key in ("scale", "team_size") if plan.context[key]]
-
-
-def _why(plan: Plan) -> str:
-    parts = [LABELS[key].get(plan.context[key], "") for key in ("scale", "team_size")]
-    return " and ".join(lower_first(p) for p in parts if p) or "this context"
 
 
 # --- Eliminations -------------------------------------------------------------------
@@ -44,7 +39,7 @@ def _why(plan: Plan) -> str:
 )
 def elim_microservices(plan: Plan) -> Iterator[Hit]:
     if _small_context(plan):
-        yield Hit("microservices", _size_evidence(plan), {"why": upper_first(_why(plan))})
+        yield Hit("microservices", _size_evidence(plan))
 
 
 @rule(
@@ -60,7 +55,7 @@ def elim_microservices(plan: Plan) -> Iterator[Hit]:
 )
 def elim_distributed(plan: Plan) -> Iterator[Hit]:
     if _small_context(plan):
-        yield Hit("saga", _size_evidence(plan), {"why": upper_first(_why(plan))})
+        yield Hit("saga", _size_evidence(plan))
 
 
 @rule(
@@ -75,7 +70,7 @@ def elim_distributed(plan: Plan) -> Iterator[Hit]:
 )
 def elim_caching(plan: Plan) -> Iterator[Hit]:
     if plan.small_scale and not plan.large_team:
-        yield Hit("caching", _size_evidence(plan), {"why": upper_first(_why(plan))})
+        yield Hit("caching", _size_evidence(plan))
 
 
 @rule(
@@ -90,7 +85,7 @@ def elim_caching(plan: Plan) -> Iterator[Hit]:
 )
 def elim_cicd(plan: Plan) -> Iterator[Hit]:
     if plan.solo or (plan.small_team and (plan.small_scale or plan.early_stage)):
-        yield Hit("ci-cd-pipeline", _size_evidence(plan), {"why": upper_first(_why(plan))})
+        yield Hit("ci-cd-pipeline", _size_evidence(plan))
 
 
 @rule(
@@ -109,8 +104,7 @@ def elim_multi_region(plan: Plan) -> Iterator[Hit]:
         evidence = _size_evidence(plan)
         if plan.early_stage:
             evidence.append(plan.ctx("stage"))
-        why = _why(plan) if rank is not None and rank <= 2 else "At this stage"
-        yield Hit("multi-region", evidence, {"why": upper_first(why)})
+        yield Hit("multi-region", evidence)
 
 
 @rule(
@@ -336,7 +330,7 @@ def _at_scale(plan: Plan) -> bool:
 )
 def rec_caching_at_scale(plan: Plan) -> Iterator[Hit]:
     if _at_scale(plan):
-        yield Hit("caching", [plan.ctx("scale")], {"why": upper_first(_why(plan))})
+        yield Hit("caching", [plan.ctx("scale")])
 
 
 @rule(
@@ -350,7 +344,7 @@ def rec_caching_at_scale(plan: Plan) -> Iterator[Hit]:
 )
 def rec_read_replicas(plan: Plan) -> Iterator[Hit]:
     if plan.large_scale:
-        yield Hit("read-replicas", [plan.ctx("scale")], {"why": upper_first(_why(plan))})
+        yield Hit("read-replicas", [plan.ctx("scale")])
 
 
 @rule(
