@@ -490,6 +490,26 @@ def technique_evidence(technique: dict[str, Any]) -> Evidence:
     return evidence("6", "technique", technique["technique"], shown)
 
 
+class Clusters:
+    """Names joined into groups when they appear together (union-find): red flags report
+    one finding per group, so their number grows at most linearly with the plan."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def root(self, name: str) -> str:
+        parent = self.parent
+        parent.setdefault(name, name)
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    def join(self, names: list[str]) -> None:
+        for other in names[1:]:
+            self.parent[self.root(other)] = self.root(names[0])
+
+
 SUBJECT_MAX = 200  # a dismissal key holds the subject (registry.Limit.FINDING_KEY)
 
 

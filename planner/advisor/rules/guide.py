@@ -23,7 +23,15 @@ from planner.advisor.findings import (
     Hit,
     rule,
 )
-from planner.advisor.plan import LABELS, Plan, joined_subject, mentions, row_evidence
+from planner.advisor.plan import (
+    LABELS,
+    Clusters,
+    Plan,
+    decision_evidence,
+    joined_subject,
+    row_evidence,
+    technique_evidence,
+)
 from planner.advisor.rules.gaps import FAILURE_HANDLING_SLUGS, failure_story
 from planner.advisor.rules.red_flags import PERFORMANCE_WORDS
 from planner.advisor.rules.skips import may_skip
@@ -77,23 +85,24 @@ def _boundaries_in_play(plan: Plan) -> bool:
 def rec_isolate_integrations(plan: Plan) -> Iterator[Hit]:
     if not _boundaries_in_play(plan):
         return
+    owners: dict[str, list[dict]] = {}  # service -> the integration boundaries naming it
+    for b in plan.boundaries:
+        if b["reason"] == "external":
+            for service in plan.services_in(f"{b['name']} {b['responsibility']}"):
+                owners.setdefault(service, []).append(b)
     for name, where in plan.services:
-        own = [
-            b
-            for b in plan.boundaries
-            if b["reason"] == "external" and mentions(f"{b['name']} {b['responsibility']}", name)
-        ]
+        own = owners.get(name.lower(), [])
         own_names = {b["name"] for b in own}
         callers = plan.callers(name)
         outside = sorted({op["boundary"] or "(no boundary)" for op in callers} - own_names)
         ev = [where] + [row_evidence("operation", op, op["boundary"]) for op in callers[:5]]
-        if own and len(outside) <= 1:
+        if own and not outside:
             done = [row_evidence("boundary", b, "External integration") for b in own]
             said = "has a boundary of its own"
             yield Hit(name.lower(), ev, {"name": name, "where": said}, addressed_by=done)
         elif own:
             count = plural(len(outside), "boundary", "boundaries")
-            said = f"is called from {count}: {listing(outside)}"
+            said = f"has a boundary of its own but is also called from {count}: {listing(outside)}"
             yield Hit(name.lower(), ev, {"name": name, "where": said})
         else:
             yield Hit(name.lower(), ev, {"name": name, "where": "has no boundary of its own"})
@@ -211,26 +220,17 @@ def rf_cross_boundary_write(plan: Plan) -> Iterator[Hit]:
     """One finding per cluster of boundaries that operations write across."""
     owner = {e["name"]: e["boundary"] for e in plan.entities if e["name"] and e["boundary"]}
     writers: list[tuple[dict, list[str]]] = []
-    parent: dict[str, str] = {}
-
-    def root(b: str) -> str:
-        parent.setdefault(b, b)
-        while parent[b] != b:
-            parent[b] = parent[parent[b]]
-            b = parent[b]
-        return b
-
+    groups = Clusters()
     for op in plan.operations:
         if op["category"] in READS:
             continue
         owners = sorted({owner[e] for e in op["entities"] if e in owner})
         if len(owners) > 1:
             writers.append((op, owners))
-            for other in owners[1:]:
-                parent[root(other)] = root(owners[0])
+            groups.join(owners)
     clusters: dict[str, list[tuple[dict, list[str]]]] = {}
     for op, owners in writers:
-        clusters.setdefault(root(owners[0]), []).append((op, owners))
+        clusters.setdefault(groups.root(owners[0]), []).append((op, owners))
     for members in clusters.values():
         boundaries = sorted({b for _, owners in members for b in owners})
         ops = [op for op, _ in members]
@@ -405,8 +405,7 @@ def rf_pattern_ruled_out(plan: Plan) -> Iterator[Hit]:
             elif linked:
                 severity = LOW
             why = elimination.message.format(subject=slug, **hit.params).split(": ", 1)[-1]
-            kind = "decision" if "pattern" in row else "technique"
-            from_row = [row_evidence(kind, row, f"{row['status']}: {row_text(row).strip()}")]
+            from_row = [decision_evidence(row) if "pattern" in row else technique_evidence(row)]
             yield Hit(
                 slug,
                 hit.evidence + from_row,

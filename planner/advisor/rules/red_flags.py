@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from planner.advisor.findings import HIGH, MEDIUM, RED_FLAG, Hit, evidence, rule
 from planner.advisor.plan import (
     LABELS,
+    Clusters,
     Plan,
     decision_evidence,
     joined_subject,
@@ -253,17 +254,10 @@ def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
     for boundary in sorted(core):
         for entity in core[boundary]:
             sharing.setdefault(entity, []).append(boundary)
-    parent = {b: b for b in core}
-
-    def root(b: str) -> str:
-        while parent[b] != b:
-            parent[b] = parent[parent[b]]
-            b = parent[b]
-        return b
-
+    groups = Clusters()
     for names in sharing.values():
-        for other in names[1:]:
-            parent[root(other)] = root(names[0])
+        groups.join(names)
+    root = groups.root
     shared_by: dict[str, list[str]] = {}  # cluster -> the entities that tie it
     for entity, names in sorted(sharing.items()):
         if len(names) > 1:
