@@ -306,6 +306,15 @@ def test_scale_payments_or_health_withdraw_the_level_5_skip(context):
     assert "SKIP-LEVEL-5" not in ids(advise(doc(context, entities=entities)))
 
 
+def test_an_open_finding_that_asks_for_level_5_work_withdraws_the_skip_until_acted_on():
+    context = {"scale": "lt1k", "team_size": "solo", "clients": ["web", "api"]}
+    findings = advise(doc(context))
+    assert "REC-RATE-LIMITING" in ids(findings) and "SKIP-LEVEL-5" not in ids(findings)
+    limited = [decision("rate-limiting", problem="Partners call the API in bursts")]
+    findings = advise(doc(context, decisions=limited))
+    assert "REC-RATE-LIMITING" not in ids(findings) and "SKIP-LEVEL-5" in ids(findings)
+
+
 def test_no_finding_asks_for_work_in_a_level_the_skip_advice_calls_skippable():
     for context in (PERSONAL_APP, CHAT_APP, {"scale": "lt1k", "team_size": "solo"}):
         findings = advise(doc(context))
