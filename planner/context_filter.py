@@ -23,14 +23,15 @@ GROUPS: list[tuple[str, str]] = [
     (RULED_OUT, "Ruled out for this context"),
 ]
 _VERDICT_OF_KIND = {RECOMMENDATION: RECOMMENDED, ELIMINATION: RULED_OUT}
-# A rule's message is its reason and then its advice; the picker shows the reason.
+# A rule's message leads with its point ("Microservices are ruled out: one backend ...");
+# the picker already says the verdict, so it shows the why after the colon.
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?;])\s|\s—\s")
 
 
 @dataclass(frozen=True)
 class Verdict:
     verdict: str  # RECOMMENDED or RULED_OUT
-    reason: str  # one line: the first sentence of the advisor's message
+    reason: str  # one line: why, from the first sentence of the advisor's message
     rule_id: str
 
     @property
@@ -40,6 +41,9 @@ class Verdict:
 
 def reason(message: str) -> str:
     first = _FIRST_SENTENCE.split(message.strip(), maxsplit=1)[0].strip().rstrip(";,")
+    _, colon, why = first.partition(": ")
+    if colon and why:
+        first = why[0].upper() + why[1:]
     return first if first.endswith((".", "!", "?")) else first + "."
 
 

@@ -100,6 +100,8 @@ def plan_markdown(document: dict, *, findings: list | None = None) -> str:
         if item["levels"]:
             out += ["", f"Addressed in: {_inline(item['levels'])}"]
     out += ["", "## Findings from the advisor", ""]
+    if plan["findings"]["context_line"]:
+        out += [f"_Read against: {_inline(plan['findings']['context_line'])}_", ""]
     if not plan["findings"]["total"]:
         out.append("_No open findings._")
     for group in plan["findings"]["groups"]:
@@ -109,6 +111,13 @@ def plan_markdown(document: dict, *, findings: list | None = None) -> str:
             if f["action"]:
                 line += f" _Suggested:_ {_inline(f['action'])}"
             out.append(line)
+        out.append("")
+    if plan["findings"]["addressed"]:
+        out += ["### Addressed by the plan", ""]
+        out += [
+            f"- {_inline(f['headline'])} — _addressed by {_inline(f['addressed_text'])}_"
+            for f in plan["findings"]["addressed"]
+        ]
         out.append("")
     if plan["findings"]["dismissed"]:
         out += ["### Set aside by the team", ""]

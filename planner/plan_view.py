@@ -17,6 +17,7 @@ from unicodedata import east_asian_width
 from planner import levels as method
 from planner import registry
 from planner.advisor import RULES, advise
+from planner.advisor.words import addressed_headline, context_line, evidence_label
 from planner.diagrams import (
     BOUNDARIES_TITLE,
     ENTITIES_TITLE,
@@ -127,17 +128,43 @@ def catalogue_names(document: dict) -> dict[str, str]:
     return names
 
 
+def _evidence_items(items) -> list[dict[str, str]]:
+    found = []
+    for item in items or ():
+        step = str(item.get("step", ""))
+        label = evidence_label(item)
+        found.append(
+            {
+                "where": STEP_TITLES.get(step, step),
+                "name": item.get("name", ""),
+                "label": label,
+                "text": item.get("text", ""),
+                "step": step,
+            }
+        )
+    return found
+
+
 def _finding_dict(finding: Any) -> dict[str, Any]:
     get = finding.get if isinstance(finding, dict) else lambda k, d=None: getattr(finding, k, d)
-    evidence = []
-    for item in get("evidence", ()) or ():
-        name = item.get("name", "")
-        step = item.get("step", "")
-        where = STEP_TITLES.get(str(step), str(step))
-        evidence.append(
-            {"where": where, "name": name, "text": item.get("text", ""), "step": str(step)}
-        )
+    evidence = _evidence_items(get("evidence", ()))
+    addressed_by = _evidence_items(get("addressed_by", ()))
+    status = "dismissed" if get("dismissed", None) is not None else "open"
+    if status == "open" and addressed_by:
+        status = "addressed"
+    if status == "addressed":  # said as what it was about, not as what is missing
+        headline = addressed_headline(get("rule_id", ""), get("subject", ""), get("evidence", ()))
+    else:
+        headline = get("message", "")
     return {
+        "headline": headline,
+        "status": status,
+        "addressed_by": addressed_by,
+        "addressed_names": "; ".join(item["label"] for item in addressed_by),
+        "addressed_text": "; ".join(
+            f"{item['label']}" + (f": {item['text']}" if item["text"] else "")
+            for item in addressed_by
+        ),
         "rule_id": get("rule_id", ""),
         "kind": FINDING_KINDS.get(get("kind", ""), get("kind", "")),
         "severity": get("severity", "info"),
@@ -150,10 +177,11 @@ def _finding_dict(finding: Any) -> dict[str, Any]:
     }
 
 
-def findings_view(findings: list) -> dict[str, Any]:
-    """Open findings grouped by severity (most serious first), and the dismissed ones."""
+def findings_view(findings: list, document: dict | None = None) -> dict[str, Any]:
+    """Open findings grouped by severity (most serious first), those the plan addresses,
+    and the dismissed ones; the context they were read against, said once."""
     items = [_finding_dict(f) for f in findings]
-    open_items = [f for f in items if f["dismissed"] is None]
+    open_items = [f for f in items if f["status"] == "open"]
     groups = []
     for code, label in SEVERITIES:
         members = [f for f in open_items if f["severity"] == code]
@@ -162,6 +190,8 @@ def findings_view(findings: list) -> dict[str, Any]:
     return {
         "groups": groups,
         "dismissed": [f for f in items if f["dismissed"] is not None],
+        "addressed": [f for f in items if f["status"] == "addressed"],
+        "context_line": context_line((document or {}).get("context")),
         "counts": {
             code: sum(1 for f in open_items if f["severity"] == code) for code, _ in SEVERITIES
         },
@@ -228,7 +258,7 @@ def _rule_group(rule_id: str, members: list[dict[str, Any]]) -> dict[str, Any]:
     evidence = []
     if len(members) == 1:
         for item in first["evidence"][:DIGEST_EVIDENCE]:
-            line = item["where"] + (f" · {item['name']}" if item["name"] else "")
+            line = item["label"]
             if item["text"]:
                 line += f": “{item['text']}”"
             evidence.append(_clip(line, DIGEST_EVIDENCE_TEXT))
@@ -267,9 +297,16 @@ def findings_digest(findings: dict[str, Any], *, budget: int = DIGEST_LINES) -> 
         _clip(f"{f['message']} — {f['dismissed']}", DIGEST_EVIDENCE_TEXT * 2)
         for f in dismissed[:DIGEST_DISMISSED]
     ]
-    used = 4  # heading, summary and the note about the full list
+    addressed = findings.get("addressed", [])
+    shown_addressed = [
+        _clip(f"{f['headline']} — {f['addressed_names']}", DIGEST_EVIDENCE_TEXT)
+        for f in addressed[:DIGEST_DISMISSED]
+    ]
+    used = 5  # heading, context, summary and the note about the full list
     if dismissed:
         used += 3 + sum(_lines(d) for d in shown_dismissed)
+    if addressed:
+        used += 3 + sum(_lines(d) for d in shown_addressed)
     groups, omitted_findings, omitted_rules, full = [], 0, 0, False
     for severity in findings["groups"]:
         by_rule: dict[str, list[dict[str, Any]]] = {}
@@ -303,6 +340,10 @@ def findings_digest(findings: dict[str, Any], *, budget: int = DIGEST_LINES) -> 
         "omitted_rules": omitted_rules,
         "dismissed": shown_dismissed,
         "more_dismissed": max(0, len(dismissed) - DIGEST_DISMISSED),
+        "addressed": shown_addressed,
+        "addressed_total": len(addressed),
+        "more_addressed": max(0, len(addressed) - DIGEST_DISMISSED),
+        "context_line": findings.get("context_line", ""),
         "dismissed_total": len(dismissed),
         "lines": used,
     }
@@ -471,5 +512,7 @@ def plan_view(document: dict, *, findings: list | None = None, diagrams: bool = 
         "context": _context_view(document),
         "levels": level_views,
         "core": core,
-        "findings": findings_view(findings if findings is not None else list(advise(document))),
+        "findings": findings_view(
+            findings if findings is not None else list(advise(document)), document
+        ),
     }

@@ -8,7 +8,13 @@ from planner.advisor import Finding, advise, counts
 from planner.document import plan_document
 from planner.improvements import improvements_sync
 from planner.levels import Level
-from planner.models import LevelAnswer, LevelStatus, Project, ProjectFindings
+from planner.models import (
+    Context,
+    LevelAnswer,
+    LevelStatus,
+    Project,
+    ProjectFindings,
+)
 from planner.versioning import StaleVersion
 from planner.workspace import ensure_plan_rows, load_plan
 
@@ -219,7 +225,16 @@ def finding_from_dict(item: dict) -> Finding:
         action=item["action"],
         subject=item["subject"],
         dismissed=item.get("dismissed"),
+        addressed_by=tuple(item.get("addressed_by") or ()),
     )
+
+
+def context_values(project: Project) -> dict:
+    """The plan's context as stored, every field (one query): the findings page says it
+    once above the findings and starts its what-if panel from it."""
+    names = [field.name for field in registry.CONTEXT_FIELDS]
+    values = Context.objects.filter(project=project).values(*names).first()
+    return values or dict.fromkeys(names, "")
 
 
 def finding_totals(findings: list) -> dict[str, int]:

@@ -18,6 +18,7 @@ from planner import activity, comments, context_filter, registry, services
 from planner import forms as plan_forms
 from planner.access import ROLE_MESSAGES, project_view
 from planner.advisor import SEVERITIES
+from planner.advisor.words import context_line
 from planner.diagrams import STEP_DIAGRAMS, step_diagrams
 from planner.document import plan_document
 from planner.examples import example_list
@@ -164,6 +165,7 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         by_step = services.steps_findings(plan, steps)
     findings = by_step[step]
     previous, following = step_neighbours(step)
+    shown = [f for f in findings if f.status != "addressed"]
     ctx = {
         "project": plan.project,
         "plan": plan,
@@ -178,9 +180,11 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         "can_edit": request.membership.allows(Role.EDITOR),
         "is_owner": request.membership.allows(Role.OWNER),
         "rows_url": rows_url(plan.project),
-        # Most severe open findings first; the findings page lists every one.
-        "findings": sorted(findings, key=lambda f: f.is_dismissed)[:PANEL_FINDINGS],
-        "more_findings": max(0, len(findings) - PANEL_FINDINGS),
+        # Most severe open findings first; the findings page lists every one. What the
+        # plan already addresses is only counted here.
+        "findings": sorted(shown, key=lambda f: f.is_dismissed)[:PANEL_FINDINGS],
+        "more_findings": max(0, len(shown) - PANEL_FINDINGS),
+        "addressed_here": len(findings) - len(shown),
         "totals": plan.project.summary["findings"],
         # A callable: read only when the whole page renders, never for a save's fragments.
         "threads": partial(comments.step_threads, plan.project, step),
@@ -855,30 +859,35 @@ def findings_context(
     if all_findings is None:
         all_findings = services.plan_findings(project)
     anchors = evidence_anchors(project)
+    context = services.context_values(project)
 
-    def linked(finding) -> tuple:
-        evidence = [
+    def links(finding, items) -> list[tuple]:
+        return [
             (
                 item,
                 reverse("workspace_step", args=[project.pk, item.get("step") or finding.level])
                 + evidence_anchor(anchors, item),
             )
-            for item in finding.evidence
+            for item in items
         ]
-        return finding, evidence
+
+    def linked(finding) -> tuple:
+        return finding, links(finding, finding.evidence), links(finding, finding.addressed_by)
 
     groups = [
-        (severity, [linked(f) for f in all_findings if f.severity == severity and not f.dismissed])
+        (severity, [linked(f) for f in all_findings if f.severity == severity and f.is_open])
         for severity in SEVERITIES
     ]
     return {
         "project": project,
         "groups": [(s, items) for s, items in groups if items],
         "dismissed": [linked(f) for f in all_findings if f.dismissed],
+        "addressed": [linked(f) for f in all_findings if f.status == "addressed"],
+        "context_line": context_line(context),
         "totals": services.finding_totals(all_findings),
         "step_titles": STEP_TITLES,
         "can_edit": request.membership.allows(Role.EDITOR),
-        "what_if_form": panel_form(project),
+        "what_if_form": panel_form(context),
         **dismiss_errors(dismiss_form),
     }
 

@@ -5,7 +5,6 @@ from typing import Any
 
 from django import forms
 
-from planner.models import Context, Project
 from planner.what_if import FIELDS, PANEL_FIELDS
 
 NOT_SET = ("", "Not set")
@@ -31,12 +30,6 @@ class WhatIfForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
-def plan_context(project: Project) -> dict[str, str]:
-    """The plan's values of the panel fields (one query)."""
-    values = Context.objects.filter(project=project).values(*PANEL_FIELDS).first()
-    return values or dict.fromkeys(PANEL_FIELDS, "")
-
-
-def panel_form(project: Project) -> WhatIfForm:
+def panel_form(context: dict) -> WhatIfForm:
     """The panel as the findings page first shows it: the plan's own context."""
-    return WhatIfForm(initial=plan_context(project))
+    return WhatIfForm(initial={name: context.get(name, "") for name in PANEL_FIELDS})

@@ -9,15 +9,19 @@ and never raises on a half-filled or odd one. Rules live in `planner.advisor.rul
 each with a stable id, its kind, and the text it shows.
 """
 
+import re
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import Any
 
 from planner.advisor import rules  # noqa: F401  (registers the rules)
 from planner.advisor.findings import (
+    GAP,
     KINDS,
+    RECOMMENDATION,
+    RED_FLAG,
     RULES,
     SEVERITIES,
+    SKIP_ADVICE,
     STEPS,
     Finding,
     Rule,
@@ -31,7 +35,9 @@ __all__ = [
     "STEPS",
     "Finding",
     "Rule",
+    "addressed_findings",
     "advise",
+    "asks_for",
     "by_kind",
     "counts",
     "for_step",
@@ -40,23 +46,48 @@ __all__ = [
 
 
 def advise(document: Any) -> list[Finding]:
-    """All findings for the plan, most severe first, then by level, rule and subject."""
+    """All findings for the plan, most severe first, then by level, rule and subject.
+
+    Skip advice runs last: a level stays skippable only while no open finding asks
+    for work in it (`asks_for`), so the advisor never says both."""
     plan = Plan.from_document(document)
     findings: dict[str, Finding] = {}
+    skip_rules = [r for r in RULES.values() if r.kind == SKIP_ADVICE]
     for rule in RULES.values():
+        if rule.kind == SKIP_ADVICE:
+            continue
         for finding in rule.findings(plan):
-            if finding.key in plan.dismissed:
-                finding = replace(finding, dismissed=plan.dismissed[finding.key])
+            findings.setdefault(finding.key, finding)
+    plan.asked_levels = {n for f in findings.values() if f.is_open for n in asks_for(f)}
+    for rule in skip_rules:
+        for finding in rule.findings(plan):
             findings.setdefault(finding.key, finding)
     return sorted(findings.values(), key=Finding.sort_key)
 
 
+WORK_KINDS = (RECOMMENDATION, GAP, RED_FLAG)
+LEVEL_NAMED = re.compile(r"(?<!skip )\bLevels? (\d)\b")  # "or skip Level 2" asks nothing
+
+
+def asks_for(finding: Finding) -> set[str]:
+    """The levels a finding asks the team to work in: its own (unless it only rules
+    something out) and any level its suggestion names."""
+    levels = set(LEVEL_NAMED.findall(finding.action))
+    if finding.kind in WORK_KINDS:
+        levels.add(finding.level)
+    return levels
+
+
 def open_findings(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.dismissed is None]
+    return [f for f in findings if f.is_open]
+
+
+def addressed_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.status == "addressed"]
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
-    """Open (not dismissed) findings per severity; every severity is present."""
+    """Open findings per severity (neither dismissed nor addressed); every severity present."""
     result = dict.fromkeys(SEVERITIES, 0)
     for finding in open_findings(findings):
         result[finding.severity] += 1

@@ -3,6 +3,12 @@
 A rule is a function from the normalised plan to zero or more `Hit`s. Its id,
 kind, severity, level and the text it shows are declared once, on the rule,
 with `{placeholders}` the hit fills in. The engine turns hits into findings.
+
+A hit that names what already acts on it (`addressed_by`: the adopted decision,
+the planned technique, the filled answer) becomes an *addressed* finding: it
+leaves the open list and the counts, and the page says what addressed it. A rule
+that can fire once per row declares `many`: past `GROUP_AT` open hits they are
+shown as one finding naming the rows, so a large plan gets a readable list.
 """
 
 from collections.abc import Callable, Iterable
@@ -20,6 +26,9 @@ KINDS = [RECOMMENDATION, ELIMINATION, RED_FLAG, GAP, SKIP_ADVICE]
 
 HIGH, MEDIUM, LOW, INFO = "high", "medium", "low", "info"
 SEVERITIES = [HIGH, MEDIUM, LOW, INFO]
+OPEN, ADDRESSED, DISMISSED = "open", "addressed", "dismissed"
+GROUP_AT = 12  # open hits of one per-row rule shown one by one; more become one finding
+GROUP_NAMES = 10  # rows a grouped finding names before "and N more"
 
 STEPS = registry.STEPS
 
@@ -37,6 +46,7 @@ class Finding:
     action: str
     subject: str
     dismissed: str | None = None
+    addressed_by: tuple[Evidence, ...] = ()
 
     def __hash__(self) -> int:  # evidence holds dicts; identity is the key
         return hash((self.key, self.dismissed))
@@ -49,6 +59,17 @@ class Finding:
     @property
     def is_dismissed(self) -> bool:
         return self.dismissed is not None
+
+    @property
+    def status(self) -> str:
+        """ "dismissed" (the team set it aside), "addressed" (the plan acts on it) or "open"."""
+        if self.dismissed is not None:
+            return DISMISSED
+        return ADDRESSED if self.addressed_by else OPEN
+
+    @property
+    def is_open(self) -> bool:
+        return self.dismissed is None and not self.addressed_by
 
     def sort_key(self) -> tuple:
         return (
@@ -70,6 +91,8 @@ class Finding:
             "subject": self.subject,
             "key": self.key,
             "dismissed": self.dismissed,
+            "status": self.status,
+            "addressed_by": [dict(item) for item in self.addressed_by],
         }
 
 
@@ -82,6 +105,8 @@ class Hit:
     params: dict[str, Any] = field(default_factory=dict)
     severity: str | None = None  # overrides the rule's default
     level: str | None = None
+    # What acts on it already; None leaves it to the rule's kind (see `Rule.findings`).
+    addressed_by: list[Evidence] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,27 +119,82 @@ class Rule:
     message: str
     action: str
     check: Callable[[Any], Iterable[Hit]]
+    # For rules that fire once per row: (plural noun, message, action) of the grouped
+    # finding; the message gets {count} and {names}.
+    many: tuple[str, str, str] | None = None
 
-    def findings(self, plan) -> Iterable[Finding]:
-        for hit in self.check(plan):
-            params = {"subject": hit.subject, **hit.params}
-            yield Finding(
-                rule_id=self.id,
-                kind=self.kind,
-                severity=hit.severity or self.severity,
-                level=hit.level or self.level,
-                message=self.message.format(**params),
-                evidence=tuple(hit.evidence),
-                action=self.action.format(**params),
-                subject=hit.subject,
-            )
+    def findings(self, plan) -> list[Finding]:
+        hits = list(self.check(plan))
+        for hit in hits:
+            if hit.addressed_by is None and self.kind == RECOMMENDATION:
+                hit.addressed_by = plan.acted_on(hit.subject)  # the entry it recommends
+            elif hit.addressed_by is None and self.kind == ELIMINATION:
+                hit.addressed_by = plan.respected(hit.subject, hit.level or self.level)
+        key = f"{self.id}:"
+        still_open = [
+            h for h in hits if not h.addressed_by and key + h.subject not in plan.dismissed
+        ]
+        if self.many is None or len(still_open) <= GROUP_AT:
+            return [self.finding(h, plan.dismissed.get(key + h.subject)) for h in hits]
+        # Many open ones: only the rest are built one by one (a large plan has thousands).
+        rest = [h for h in hits if h.addressed_by or key + h.subject in plan.dismissed]
+        found = [self.finding(h, plan.dismissed.get(key + h.subject)) for h in rest]
+        return found + [self.grouped(still_open)]
+
+    def finding(self, hit: Hit, dismissed: str | None = None) -> Finding:
+        params = {"subject": hit.subject, **hit.params}
+        return Finding(
+            rule_id=self.id,
+            kind=self.kind,
+            severity=hit.severity or self.severity,
+            level=hit.level or self.level,
+            message=self.message.format(**params),
+            evidence=tuple(hit.evidence),
+            action=self.action.format(**params),
+            subject=hit.subject,
+            dismissed=dismissed,
+            addressed_by=tuple(hit.addressed_by or ()),
+        )
+
+    def grouped(self, members: list[Hit]) -> Finding:
+        """One finding for many open hits: the rows named, the most severe severity."""
+        noun, message, action = self.many  # type: ignore[misc]
+        names = [
+            h.params.get("label")
+            or h.params.get("name")
+            or (h.evidence[0]["name"] if h.evidence else "")
+            or h.subject
+            for h in members
+        ]
+        shown = ", ".join(names[:GROUP_NAMES])
+        if len(names) > GROUP_NAMES:
+            shown += f" and {len(names) - GROUP_NAMES} more"
+        severities = {h.severity or self.severity for h in members}
+        return Finding(
+            rule_id=self.id,
+            kind=self.kind,
+            severity=min(severities, key=SEVERITIES.index),
+            level=members[0].level or self.level,
+            message=message.format(count=len(members), names=shown, noun=noun),
+            evidence=tuple(item for h in members[:GROUP_NAMES] for item in h.evidence[:1]),
+            action=action,
+            subject=f"many-{noun}",
+        )
 
 
 RULES: dict[str, Rule] = {}
 
 
 def rule(
-    id: str, *, kind: str, severity: str, level: str, title: str, message: str, action: str
+    id: str,
+    *,
+    kind: str,
+    severity: str,
+    level: str,
+    title: str,
+    message: str,
+    action: str,
+    many: tuple[str, str, str] | None = None,
 ) -> Callable:
     """Register a rule. Ids are stable: dismissals and tests refer to them."""
     assert kind in KINDS and severity in SEVERITIES and level in STEPS, id
@@ -122,7 +202,7 @@ def rule(
     def register(check: Callable[[Any], Iterable[Hit]]) -> Callable:
         if id in RULES:
             raise ValueError(f"Duplicate advisor rule id {id}")
-        RULES[id] = Rule(id, kind, severity, level, title, message, action, check)
+        RULES[id] = Rule(id, kind, severity, level, title, message, action, check, many)
         return check
 
     return register

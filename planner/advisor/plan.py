@@ -6,12 +6,14 @@ strings and lists, wrong types are ignored, unknown enum values stay as text —
 so rules never have to guard against the shape of the input.
 """
 
+import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from planner import registry
 from planner.advisor.findings import Evidence, evidence
+from planner.catalogue_data import entry_name
 
 # Labels of the context's choices, by field ("need" for the three need fields).
 LABELS: dict[str, dict[str, str]] = {
@@ -23,6 +25,7 @@ LABELS: dict[str, dict[str, str]] = {
     "need": dict(registry.Need.choices),
 }
 SCALE_ORDER = registry.ScaleBand.values
+KEY_CONTEXT = ("scale", "team_size", "platform", "stage")
 BAAS_PLATFORMS = {"convex", "supabase", "firebase"}
 CONTEXT_KEYS = [f.name for f in registry.CONTEXT_FIELDS if f.type != "choices"]
 STEP_OF_KIND = {key: kind.step for key, kind in registry.ROW_KINDS.items()}
@@ -31,6 +34,36 @@ STEP_OF_KIND = {key: kind.step for key, kind in registry.ROW_KINDS.items()}
 def scalar_fields(kind: str) -> list[str]:
     """The fields of a row kind the rules read as text (flags and lists apart)."""
     return [f.doc_key for f in registry.ROW_KINDS[kind].fields if f.type not in ("flag", "refs")]
+
+
+def answer_fields(kind: str) -> set[str]:
+    """The free-text answers of a row kind: a placeholder there counts as blank."""
+    return {f.doc_key for f in registry.ROW_KINDS[kind].fields if f.is_text and f.name != "name"}
+
+
+# Words that say how a failure is handled, and where a sentence ends.
+FAILURE_WORDS = re.compile(
+    r"\b(time ?outs?|timed out|times out|fall ?backs?|retr(y|ies|ied)|circuit|backoff|"
+    r"degrade[sd]?|queued?|dead.letter)\b",
+    re.IGNORECASE,
+)
+SERVICE_QUESTIONS = {"external_services", "external_isolated"}  # level questions about them
+FAILURE_STEMS = ("time", "fall", "retr", "circuit", "backoff", "degrade", "queue", "dead")
+SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def says_failure(said: str) -> bool:
+    """The text says how a failure is handled (a cheap check first: most text does not)."""
+    low = said.lower()
+    return any(stem in low for stem in FAILURE_STEMS) and FAILURE_WORDS.search(said) is not None
+
+
+# What people type for "not yet": never an answer.
+_PUNCTUATION = r"[\s?.!\-_*/…]*"
+PLACEHOLDER = re.compile(
+    _PUNCTUATION + r"(tbd|tba|todo|to ?do|n/?a|na|none yet|wip|later|xxx+|fill in)?" + _PUNCTUATION,
+    re.IGNORECASE,
+)
 
 
 def text(value: Any) -> str:
@@ -42,13 +75,32 @@ def text(value: Any) -> str:
     return ""
 
 
+PLACEHOLDER_MAX = 16  # longer text is never a placeholder
+
+
+def is_placeholder(value: str) -> bool:
+    return len(value) <= PLACEHOLDER_MAX and PLACEHOLDER.fullmatch(value) is not None
+
+
+def answered(value: Any) -> str:
+    """The text as an answer: '' for blanks and placeholders ("TBD", "?", "n/a", "todo")."""
+    value = text(value)
+    return "" if is_placeholder(value) else value
+
+
+@cache
+def word_pattern(words: str) -> re.Pattern:
+    """Whole words or phrases, case-insensitive: "load" never matches "Uploaded"."""
+    return re.compile(rf"(?<!\w){re.escape(words)}(?!\w)", re.IGNORECASE)
+
+
+def mentions(haystack: str, name: str) -> bool:
+    return bool(name) and word_pattern(name).search(haystack) is not None
+
+
 def lower_first(value: str) -> str:
     """Lower-case the first letter only, so labels such as "PII" keep their capitals."""
     return value[:1].lower() + value[1:]
-
-
-def upper_first(value: str) -> str:
-    return value[:1].upper() + value[1:]
 
 
 def rows(value: Any) -> list[dict]:
@@ -59,8 +111,14 @@ def mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+NOTE = re.compile(r"\s*\([^)]*\)|\s+[—–-]\s.*$", re.MULTILINE)
+
+
 def split_services(value: str) -> list[str]:
-    """External services written one per line or separated by commas/semicolons."""
+    """External services written one per line or separated by commas/semicolons; a note
+    in brackets or after a dash is not part of the name ("OpenAI API (summaries)")."""
+    if "(" in value or " -" in value or "—" in value or "–" in value:
+        value = NOTE.sub("", value)
     for separator in (",", ";"):
         value = value.replace(separator, "\n")
     return [part.strip() for part in value.splitlines() if part.strip()]
@@ -93,9 +151,11 @@ class Plan:
     relationships: list[dict[str, Any]]
     decisions: list[dict[str, Any]]
     techniques: list[dict[str, Any]]
-    custom_slugs: set[str]
+    custom_names: dict[str, str]  # the team's own catalogue entries, slug -> name
     core_questions: dict[str, dict[str, Any]]
     dismissed: dict[str, str]
+    # Levels open findings ask work in; set by the engine before the skip advice runs.
+    asked_levels: set[str] = field(default_factory=set)
 
     # --- building ----------------------------------------------------------------
 
@@ -104,6 +164,7 @@ class Plan:
         doc = mapping(document)
         context_raw = mapping(doc.get("context"))
         context = {key: text(context_raw.get(key)) for key in CONTEXT_KEYS}
+        context["external_services"] = answered(context["external_services"])
         clients_raw = context_raw.get("clients")
         clients = [text(c) for c in clients_raw if text(c)] if isinstance(clients_raw, list) else []
 
@@ -111,51 +172,61 @@ class Plan:
         levels_raw = mapping(doc.get("levels"))
         for number in registry.LEVEL_STEPS:
             raw = mapping(levels_raw.get(number, levels_raw.get(int(number))))
-            answers = {text(k): text(v) for k, v in mapping(raw.get("answers")).items() if text(k)}
+            answers = {
+                text(k): answered(v) for k, v in mapping(raw.get("answers")).items() if text(k)
+            }
             levels[number] = Level(
-                number, text(raw.get("status")), text(raw.get("skip_reason")), answers
+                number, text(raw.get("status")), answered(raw.get("skip_reason")), answers
             )
 
-        def named(kind: str, fields: list[str]) -> list[dict[str, Any]]:
+        def named(kind: str) -> list[dict[str, Any]]:
+            fields, answers = scalar_fields(kind), answer_fields(kind)
             result = []
-            for raw in rows(doc.get(kind)):
+            for raw in rows(doc.get(registry.ROW_KINDS[kind].list_key)):
                 # Strings are the common case: strip them here, `text` for the rest.
                 row: dict[str, Any] = {
                     key: v.strip() if type(v) is str else text(v)
                     for key in fields
                     for v in (raw.get(key),)
                 }
+                for key in answers:
+                    if row[key] and is_placeholder(row[key]):
+                        row[key] = ""
                 row["_raw"] = raw
                 result.append(row)
             return result
 
-        journey_steps = named("journey_steps", scalar_fields("journey_step"))
-        for step, raw in zip(journey_steps, rows(doc.get("journey_steps")), strict=True):
-            step["offline"] = raw.get("offline") is True
-        boundaries = named("boundaries", scalar_fields("boundary"))
-        operations = named("operations", scalar_fields("operation"))
+        journey_steps = named("journey_step")
+        for step in journey_steps:
+            step["offline"] = step["_raw"].get("offline") is True
+        boundaries = named("boundary")
+        operations = named("operation")
         for op in operations:
             ents = op["_raw"].get("entities")
             op["entities"] = (
                 sorted({text(e) for e in ents if text(e)}) if isinstance(ents, list) else []
             )
-        entities = named("entities", scalar_fields("entity"))
-        relationships = named("relationships", scalar_fields("relationship"))
+        entities = named("entity")
+        relationships = named("relationship")
         for rel in relationships:
             rel["name"] = f"{rel['source'] or '?'} -> {rel['target'] or '?'}"
-        decisions = named("decisions", scalar_fields("decision"))
+        decisions = named("decision")
         for decision in decisions:
             revealed = mapping(decision["_raw"].get("revealed_by"))
             decision["revealed_kind"] = text(revealed.get("kind"))
             decision["revealed_name"] = text(revealed.get("name"))
-        techniques = named("techniques", scalar_fields("technique"))
-        custom_slugs = {text(e.get("slug")) for e in rows(doc.get("custom_entries"))} - {""}
+        techniques = named("technique")
+        custom_names = {
+            text(e.get("slug")): text(e.get("name")) or text(e.get("slug"))
+            for e in rows(doc.get("custom_entries"))
+            if text(e.get("slug"))
+        }
 
         core_questions = {}
         for key, raw in mapping(doc.get("core_questions")).items():
             raw = mapping(raw)
             core_questions[text(key)] = {
-                "answer": text(raw.get("answer")),
+                "answer": answered(raw.get("answer")),
                 "levels": raw.get("levels"),
             }
 
@@ -176,7 +247,7 @@ class Plan:
             relationships,
             decisions,
             techniques,
-            custom_slugs,
+            custom_names,
             core_questions,
             dismissed,
         )
@@ -229,6 +300,14 @@ class Plan:
 
     # --- the plan's rows -----------------------------------------------------------
 
+    @property
+    def custom_slugs(self) -> set[str]:
+        return set(self.custom_names)
+
+    def entry_name(self, slug: str) -> str:
+        """A catalogue entry by name: the shared catalogue's, or the team's own."""
+        return self.custom_names.get(slug) or entry_name(slug)
+
     def adopted(self, *slugs: str) -> list[dict[str, Any]]:
         wanted = set(slugs)
         return [d for d in self.decisions if d["status"] == "adopt" and d["pattern"] in wanted]
@@ -240,6 +319,44 @@ class Plan:
             for t in self.techniques
             if t["technique"] in wanted and t["status"] in {"planned", "in_place"}
         ]
+
+    def acted_on(self, *slugs: str, considered: bool = True) -> list[Evidence]:
+        """What the plan does about these catalogue entries: adopted decisions, planned or
+        in-place techniques and, when `considered`, a decision rejected or deferred with
+        its reason written down, or a technique marked not needed with a note saying why
+        (the team weighed the advice and answered it)."""
+        found = [decision_evidence(d) for d in self.adopted(*slugs)]
+        found += [technique_evidence(t) for t in self.technique_used(*slugs)]
+        if considered:
+            found += [
+                decision_evidence(d)
+                for d in self.decisions
+                if d["pattern"] in slugs
+                and d["status"] in {"reject", "defer"}
+                and (d["rationale"] or d["problem"])
+            ]
+            found += [
+                technique_evidence(t)
+                for t in self.techniques
+                if t["technique"] in slugs and t["status"] == "not_needed" and t["notes"]
+            ]
+        return found
+
+    def respected(self, slug: str, level: str) -> list[Evidence]:
+        """What shows a ruled-out entry is kept out: a decision rejecting or deferring it,
+        or its level finished (complete or skipped) without adopting it."""
+        if self.adopted(slug) or self.technique_used(slug):
+            return []
+        found = [
+            decision_evidence(d)
+            for d in self.decisions
+            if d["pattern"] == slug and d["status"] in {"reject", "defer"}
+        ]
+        lvl = self.levels.get(level)
+        if not found and lvl is not None and lvl.status in {"complete", "skipped"}:
+            status = dict(registry.LevelStatus.choices).get(lvl.status, lvl.status)
+            found.append(evidence(level, "level", "status", status))
+        return found
 
     def external_services(self) -> list[tuple[str, Evidence]]:
         """Each external service once (case-insensitive), with where it was named."""
@@ -255,6 +372,94 @@ class Plan:
         return [found[key] for key in sorted(found)]
 
     @cached_property
+    def services(self) -> list[tuple[str, Evidence]]:
+        return self.external_services()
+
+    @cached_property
+    def failure_sentences(self) -> list[tuple[Evidence, set[str]]]:
+        """Sentences of free-text answers that say how a failure is handled ("times out",
+        "retry", "fallback"): the answer each is from (level answers, core answers and
+        relationships' sync and failure notes) and the services it names."""
+        sources: list[tuple[Any, str]] = [
+            ((n, "level", key), value)
+            for n, lvl in self.levels.items()
+            for key, value in lvl.answers.items()
+        ]
+        sources += [
+            (("core", "core_question", key), q["answer"]) for key, q in self.core_questions.items()
+        ]
+        sources += [(rel, f"{rel['sync']}. {rel['failure']}") for rel in self.relationships]
+        found = []
+        for where, said in sources:
+            if not says_failure(said):
+                continue
+            if isinstance(where, dict):
+                ev = row_evidence("relationship", where, said.strip(". "))
+            else:
+                ev = evidence(*where, said)
+            found += [
+                (ev, self.services_in(part))
+                for part in SENTENCE.split(said)
+                if FAILURE_WORDS.search(part)
+            ]
+        return found
+
+    @cached_property
+    def failure_answers(self) -> dict[str, list[Evidence]]:
+        """The answers that say how each service's failures are handled, by service
+        (lower-cased); under "" the answers to a question about external services that
+        name none of them (they speak for all)."""
+        found: dict[str, list[Evidence]] = {}
+        for ev, named in self.failure_sentences:
+            if named:
+                for name in named:
+                    found.setdefault(name, []).append(ev)
+            elif ev["kind"] == "level" and ev["name"] in SERVICE_QUESTIONS:
+                found.setdefault("", []).append(ev)
+        return found
+
+    @cached_property
+    def service_pattern(self) -> re.Pattern | None:
+        """One pattern for every external service's name, whole words."""
+        names = sorted({name for name, _ in self.services}, key=len, reverse=True)
+        if not names:
+            return None
+        alternatives = "|".join(re.escape(name) for name in names)
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+    @cached_property
+    def service_calls(self) -> dict[int, set[str]]:
+        """The services (lower-cased) each operation calls, by the operation's index: those
+        its name or trigger names."""
+        calls: dict[int, set[str]] = {}
+        if self.service_pattern is None:
+            return calls
+        for index, op in enumerate(self.operations):
+            said = f"{op['name']} {op['trigger']}"
+            found = {m.lower() for m in self.service_pattern.findall(said)}
+            if found:
+                calls[index] = found
+        return calls
+
+    def services_in(self, said: str) -> set[str]:
+        """The external services (lower-cased) a text names."""
+        if self.service_pattern is None or not said:
+            return set()
+        return {m.lower() for m in self.service_pattern.findall(said)}
+
+    @cached_property
+    def _callers(self) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {}
+        for index, names in self.service_calls.items():
+            for name in names:
+                found.setdefault(name, []).append(self.operations[index])
+        return found
+
+    def callers(self, service: str) -> list[dict[str, Any]]:
+        """The operations that call `service`, in the plan's order."""
+        return self._callers.get(service.lower(), [])
+
+    @cached_property
     def all_text(self) -> str:
         """Everything the team wrote, lower-cased, for 'is X mentioned anywhere' checks."""
         parts = [answer for lvl in self.levels.values() for answer in lvl.answers.values()]
@@ -264,6 +469,69 @@ class Plan:
                 parts += [value for key, value in row.items() if isinstance(value, str)]
         return "\n".join(parts).lower()
 
+    def level_is_empty(self, number: str) -> bool:
+        """Nothing answered and no rows in the level."""
+        if any(self.levels[number].answers.values()):
+            return False
+        return not any(getattr(self, kind.list_key) for kind in registry.level_kinds(int(number)))
+
+    @property
+    def context_known(self) -> bool:
+        """The context the advice leans on most is filled in: the plan has begun."""
+        return all(self.context[key] for key in KEY_CONTEXT)
+
+    def has_content_after(self, number: str) -> bool:
+        later = [n for n in registry.LEVEL_STEPS if int(n) > int(number)]
+        return any(not self.level_is_empty(n) for n in later)
+
+
+DECISION_STATUS = dict(registry.DecisionStatus.choices)
+TECHNIQUE_STATUS = dict(registry.TechniqueStatus.choices)
+
+
+def decision_evidence(decision: dict[str, Any]) -> Evidence:
+    status = DECISION_STATUS.get(decision["status"], decision["status"])
+    shown = decision["problem"] or decision["rationale"] or "(no problem recorded)"
+    return row_evidence("decision", decision, f"{status}: {shown}")
+
+
+def technique_evidence(technique: dict[str, Any]) -> Evidence:
+    status = technique["status"]
+    label = TECHNIQUE_STATUS.get(status, status)
+    shown = f"{label}: {technique['notes']}" if technique["notes"] else label
+    return evidence("6", "technique", technique["technique"], shown)
+
+
+class Clusters:
+    """Names joined into groups when they appear together (union-find): red flags report
+    one finding per group, so their number grows at most linearly with the plan."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def root(self, name: str) -> str:
+        parent = self.parent
+        parent.setdefault(name, name)
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    def join(self, names: list[str]) -> None:
+        for other in names[1:]:
+            self.parent[self.root(other)] = self.root(names[0])
+
+
+SUBJECT_MAX = 200  # a dismissal key holds the subject (registry.Limit.FINDING_KEY)
+
+
+def joined_subject(names: list[str]) -> str:
+    """A subject naming several rows, kept short enough for a dismissal key; stable while
+    the first row and the count stay the same."""
+    subject = "+".join(names)
+    return subject if len(subject) <= SUBJECT_MAX else f"{names[0][:100]}+{len(names) - 1} more"
+
 
 def row_evidence(kind: str, row: dict[str, Any], value: object) -> Evidence:
-    return evidence(STEP_OF_KIND[kind], kind, row.get("name") or row.get("pattern") or "", value)
+    name = row.get("name") or row.get("pattern") or row.get("technique") or ""
+    return evidence(STEP_OF_KIND[kind], kind, name, value)

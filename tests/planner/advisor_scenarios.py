@@ -196,7 +196,7 @@ def generated_plan(rows: int = 1000, seed: int = 2026) -> dict:
         trigger = "Nightly batch over all rows" if category == "background" else "A user action"
         operations.append(
             {
-                "name": f"op{i}",
+                "name": f"listItems{i}" if category == "query" else f"op{i}",
                 "category": category,
                 "boundary": boundary,
                 "trigger": trigger,
@@ -261,9 +261,9 @@ def generated_plan(rows: int = 1000, seed: int = 2026) -> dict:
             {
                 "pattern": slug,
                 "status": "adopt",
-                "problem": f"Operation op{i} is slow under load.",
+                "problem": f"Operation {operations[i]['name']} is slow under load.",
                 "rationale": "Measured at p95.",
-                "revealed_by": {"kind": "operation", "name": f"op{i}"},
+                "revealed_by": {"kind": "operation", "name": operations[i]["name"]},
             }
             for i, slug in enumerate(DECISIONS[: n["decisions"]])
         ],

@@ -367,7 +367,10 @@ def test_what_if_lists_what_appears_and_disappears(db, tmp_path):
 def test_what_if_decides_the_exit_status(db, tmp_path):
     """Four boundaries suit twenty engineers; for a solo developer they are a red flag."""
     boundaries = [{"name": f"Part {i}", "reason": "performance"} for i in range(4)]
-    big_team = doc({"scale": "lt100k", "team_size": "20+"}, boundaries=boundaries)
+    steps = [{"name": "Open the dashboard", "data_needed": "Projects", "timing": "fast"}]
+    big_team = doc(
+        {"scale": "lt100k", "team_size": "20+"}, boundaries=boundaries, journey_steps=steps
+    )
     path = plan_file(tmp_path, big_team)
     assert run_with(path, "--fail-on", "medium")[1] == 0
     output, status = run_with(path, "--fail-on", "medium", "--what-if", "team_size=solo")

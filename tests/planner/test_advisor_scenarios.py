@@ -10,8 +10,6 @@ import pytest
 from planner.advisor import advise
 from tests.planner.advisor_scenarios import judge, scenarios
 
-pytestmark = pytest.mark.xfail(reason="advisor rework on branch advisor", strict=False)
-
 
 @pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.slug)
 def test_scenario(scenario):

@@ -115,4 +115,4 @@ def test_advisor_panel_refreshes_with_each_save(project, editor_client):
     )
     html = response.content.decode()
     assert 'id="advisor"' in html
-    assert "microservices are ruled out" in html  # the context filter, shown on the context step
+    assert "Microservices are ruled out" in html  # the context filter, shown on the context step

@@ -1,3 +1,3 @@
 """Every advisor rule, by topic. Importing this package registers them in `RULES`."""
 
-from planner.advisor.rules import context, gaps, red_flags, skips  # noqa: F401
+from planner.advisor.rules import context, gaps, guide, red_flags, skips  # noqa: F401

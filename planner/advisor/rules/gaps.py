@@ -1,10 +1,16 @@
 """Gaps: what the plan is missing or leaves unanswered."""
 
-import re
 from collections.abc import Iterator
 
 from planner.advisor.findings import GAP, HIGH, LOW, MEDIUM, Hit, evidence, rule
-from planner.advisor.plan import Plan, row_evidence
+from planner.advisor.plan import (
+    KEY_CONTEXT,
+    Plan,
+    decision_evidence,
+    row_evidence,
+    technique_evidence,
+)
+from planner.advisor.words import QUESTION_LABELS, listing
 from planner.catalogue_data import BY_SLUG
 from planner.levels import CORE_QUESTIONS, LEVELS
 
@@ -13,10 +19,10 @@ NEVER_SKIP = {str(lvl.number) for lvl in LEVELS if lvl.never_skip}
 CORE_TITLES = {key: title for key, title, _ in CORE_QUESTIONS}
 
 FAILURE_HANDLING_SLUGS = ("circuit-breaker", "retry-backoff", "graceful-degradation")
-FAILURE_WORDS = re.compile(r"time ?outs?|timed out|fallback|retr(y|ies)|circuit", re.IGNORECASE)
 REALTIME_SLUGS = ("event-driven", "pubsub-fanout", "realtime-subscriptions")
 ROWS_OF_LEVEL = {"1": "journey_steps", "3": "operations", "4": "entities"}
 ROW_WORDS = {"journey_steps": "journey steps", "operations": "operations", "entities": "entities"}
+CONTEXT_WORDS = {"scale": "user scale", "team_size": "team size", "platform": "platform"}
 
 
 @rule(
@@ -29,14 +35,11 @@ ROW_WORDS = {"journey_steps": "journey steps", "operations": "operations", "enti
     action="Fill in the context: it drives every recommendation.",
 )
 def gap_context_missing(plan: Plan) -> Iterator[Hit]:
-    missing = [
-        key.replace("_", " ")
-        for key in ("scale", "team_size", "platform", "stage")
-        if not plan.context[key]
-    ]
+    missing = [key for key in KEY_CONTEXT if not plan.context[key]]
     if missing:
-        ev = [evidence("context", "context", k.replace(" ", "_"), "") for k in missing]
-        yield Hit("context", ev, {"missing": ", ".join(missing)})
+        ev = [evidence("context", "context", k, "") for k in missing]
+        words = [CONTEXT_WORDS.get(k, k) for k in missing]
+        yield Hit("context", ev, {"missing": listing(words)})
 
 
 @rule(
@@ -45,8 +48,8 @@ def gap_context_missing(plan: Plan) -> Iterator[Hit]:
     severity=HIGH,
     level="1",
     title="A never-skip level was skipped",
-    message="Level {n} is skipped, but it must never be: {why}",
-    action="Un-skip Level {n} and answer its questions, even briefly.",
+    message="Level {n} is {state}, but it must never be skipped: {why}",
+    action="{verb} Level {n} and answer its questions, even briefly.",
 )
 def gap_never_skip(plan: Plan) -> Iterator[Hit]:
     why = {
@@ -55,14 +58,21 @@ def gap_never_skip(plan: Plan) -> Iterator[Hit]:
     }
     for number in sorted(NEVER_SKIP):
         lvl = plan.levels[number]
+        params = {"n": number, "why": why.get(number, "the guide says so.")}
         if lvl.skipped:
-            ev = [evidence(number, "level", "status", f"skipped: {lvl.skip_reason}")]
-            yield Hit(
-                f"level-{number}",
-                ev,
-                {"n": number, "why": why.get(number, "the guide says so.")},
-                level=number,
-            )
+            ev = [evidence(number, "level", "status", f"Skipped: {lvl.skip_reason}")]
+            params.update(state="skipped", verb="Un-skip")
+            yield Hit(f"level-{number}", ev, params, level=number)
+        elif plan.level_is_empty(number) and (
+            lvl.status == "complete" or plan.has_content_after(number)
+        ):
+            ev = [evidence(number, "level", "status", "Nothing answered yet")]
+            params.update(state="empty while later levels are filled in", verb="Fill in")
+            yield Hit(f"level-{number}", ev, params, level=number, severity=MEDIUM)
+        elif plan.level_is_empty(number) and plan.context_known:
+            ev = [evidence(number, "level", "status", "Not started")]
+            params.update(state="not started yet", verb="Start")
+            yield Hit(f"level-{number}", ev, params, level=number, severity=LOW)
 
 
 @rule(
@@ -87,7 +97,7 @@ def gap_skip_no_reason(plan: Plan) -> Iterator[Hit]:
     severity=MEDIUM,
     level="1",
     title="Marked complete with answers missing",
-    message="Level {n} is marked complete, but {missing} missing.",
+    message="Level {n} is marked complete, but {missing}.",
     action="Answer what is missing in Level {n}, or mark it in progress.",
 )
 def gap_level_incomplete(plan: Plan) -> Iterator[Hit]:
@@ -96,18 +106,18 @@ def gap_level_incomplete(plan: Plan) -> Iterator[Hit]:
             continue
         missing = [key for key in REQUIRED_KEYS.get(number, []) if not lvl.answer(key)]
         ev = [evidence(number, "level", key, "") for key in missing]
-        parts = [key.replace("_", " ") for key in missing]
-        collection = ROWS_OF_LEVEL.get(number)
-        if collection and not getattr(plan, collection):
-            parts.append(f"no {ROW_WORDS[collection]}")
-            ev.append(evidence(number, "level", collection, "none"))
+        parts = []
+        if missing:
+            questions = [f"“{QUESTION_LABELS.get((number, k), k)}”" for k in missing]
+            verb = "is" if len(missing) == 1 else "are"
+            parts.append(f"{listing(questions, limit=3)} {verb} not answered")
+        collection = ROW_WORDS.get(ROWS_OF_LEVEL.get(number, ""))
+        if collection and not getattr(plan, ROWS_OF_LEVEL[number]):
+            parts.append(f"it has no {collection}")
+            ev.append(evidence(number, "level", ROWS_OF_LEVEL[number], "none"))
         if parts:
-            verb = "is" if len(parts) == 1 else "are"
             yield Hit(
-                f"level-{number}",
-                ev,
-                {"n": number, "missing": f"{', '.join(parts)} {verb}"},
-                level=number,
+                f"level-{number}", ev, {"n": number, "missing": " and ".join(parts)}, level=number
             )
 
 
@@ -120,6 +130,11 @@ def gap_level_incomplete(plan: Plan) -> Iterator[Hit]:
     message="{name} has no operational reason recorded.",
     action="Pick its reason: failure isolation, performance, scaling, security, external "
     "integration — or core.",
+    many=(
+        "boundaries",
+        "{count} boundaries have no operational reason recorded: {names}.",
+        "Pick each one's reason, or merge the boundaries that have none.",
+    ),
 )
 def gap_boundary_no_reason(plan: Plan) -> Iterator[Hit]:
     for boundary in plan.boundaries:
@@ -136,6 +151,11 @@ def gap_boundary_no_reason(plan: Plan) -> Iterator[Hit]:
     title="Operation without a boundary",
     message="{what}",
     action="{action}",
+    many=(
+        "operations",
+        "{count} operations belong to no boundary of the plan: {names}.",
+        "Give each the boundary whose data and failure mode it shares.",
+    ),
 )
 def gap_operation_no_boundary(plan: Plan) -> Iterator[Hit]:
     known = {b["name"] for b in plan.boundaries if b["name"]}
@@ -178,6 +198,11 @@ def gap_operation_no_boundary(plan: Plan) -> Iterator[Hit]:
     message="{name} has no single source of truth. When copies disagree, nobody knows "
     "which one wins.",
     action="Name the one store whose copy of {name} is authoritative.",
+    many=(
+        "entities",
+        "{count} entities have no single source of truth: {names}.",
+        "Name the one store whose copy of each is authoritative.",
+    ),
 )
 def gap_entity_no_source(plan: Plan) -> Iterator[Hit]:
     for entity in plan.entities:
@@ -194,6 +219,11 @@ def gap_entity_no_source(plan: Plan) -> Iterator[Hit]:
     title="Relationship without a sync story",
     message="{name}: nothing says how the two sides stay in sync when one changes.",
     action="Say how: same transaction, a follow-up job, an event or a periodic repair.",
+    many=(
+        "relationships",
+        "{count} relationships say nothing about how their two sides stay in sync: {names}.",
+        "Say how for each: same transaction, a follow-up job, an event or a periodic repair.",
+    ),
 )
 def gap_relationship_no_sync(plan: Plan) -> Iterator[Hit]:
     for rel in plan.relationships:
@@ -209,6 +239,12 @@ def gap_relationship_no_sync(plan: Plan) -> Iterator[Hit]:
     title="Relationship without a partial-failure story",
     message="{name}: nothing says what happens when an update fails partway.",
     action="Say what is rolled back, retried or compensated, and what the user sees.",
+    many=(
+        "relationships",
+        "{count} relationships say nothing about what happens when an update fails "
+        "partway: {names}.",
+        "Say for each what is rolled back, retried or compensated, and what the user sees.",
+    ),
 )
 def gap_relationship_no_failure(plan: Plan) -> Iterator[Hit]:
     for rel in plan.relationships:
@@ -224,6 +260,11 @@ def gap_relationship_no_failure(plan: Plan) -> Iterator[Hit]:
     title="A reference to something that does not exist",
     message="{what}",
     action="Fix the name or add the missing row.",
+    many=(
+        "references",
+        "{count} references name rows that do not exist: {names}.",
+        "Fix the names or add the missing rows.",
+    ),
 )
 def gap_dangling_name(plan: Plan) -> Iterator[Hit]:
     entity_names = {e["name"] for e in plan.entities if e["name"]}
@@ -261,17 +302,48 @@ def gap_dangling_name(plan: Plan) -> Iterator[Hit]:
     "when it is slow or down.",
     action="Adopt timeouts with retry and backoff (and graceful degradation for optional "
     "features), or a circuit breaker on busy request paths.",
+    many=(
+        "services",
+        "{count} external services have nothing in the plan about what happens when they "
+        "are slow or down: {names}.",
+        "Adopt timeouts with retry and backoff for them (graceful degradation for optional "
+        "features), or a circuit breaker on busy request paths.",
+    ),
 )
 def gap_external_no_failure(plan: Plan) -> Iterator[Hit]:
-    services = plan.external_services()
-    if not services:
-        return
-    if plan.adopted(*FAILURE_HANDLING_SLUGS) or plan.technique_used(*FAILURE_HANDLING_SLUGS):
-        return
-    if FAILURE_WORDS.search(plan.all_text):
-        return
-    for name, where in services:
-        yield Hit(name.lower(), [where], {"name": name})
+    for name, where in plan.services:
+        yield Hit(name.lower(), [where], {"name": name}, addressed_by=failure_story(plan, name))
+
+
+def failure_story(plan: Plan, service: str) -> list:
+    """What says how the plan copes when `service` is slow or down: a failure-handling
+    decision or technique that names it (or names no service at all: a plan-wide
+    policy), or a sentence of an answer that names the service and how its failures
+    are handled (an answer to a question about external services may speak for all)."""
+    wanted = service.lower()
+
+    def covers(said: str, plan_wide: bool) -> bool:
+        named = plan.services_in(said)
+        return wanted in named or (plan_wide and not named)
+
+    found = [
+        decision_evidence(d)
+        for d in plan.adopted(*FAILURE_HANDLING_SLUGS)
+        if covers(f"{d['problem']} {d['rationale']}", True)
+    ]
+    found += [
+        technique_evidence(t)
+        for t in plan.technique_used(*FAILURE_HANDLING_SLUGS)
+        if covers(t["notes"], True)
+    ]
+    said = plan.failure_answers
+    for ev in said.get(wanted, [])[:ADDRESSED_SHOWN] + said.get("", [])[:ADDRESSED_SHOWN]:
+        if ev not in found:
+            found.append(ev)
+    return found
+
+
+ADDRESSED_SHOWN = 5  # what addressed a finding: the first few answers are enough
 
 
 @rule(
@@ -285,6 +357,8 @@ def gap_external_no_failure(plan: Plan) -> Iterator[Hit]:
     action="Add the real-time subscription operations in Level 3 (or adopt pub/sub in Level 5).",
 )
 def gap_realtime_no_mechanism(plan: Plan) -> Iterator[Hit]:
+    if plan.baas:
+        return  # its queries are reactive: the platform is the mechanism
     ev = [plan.ctx("realtime")] if plan.needs("realtime") else []
     ev += [
         row_evidence("journey_step", s, "Real-time push")
@@ -318,11 +392,12 @@ def gap_offline_no_sync(plan: Plan) -> Iterator[Hit]:
     ]
     if not ev:
         return
-    if plan.adopted("offline-sync") or plan.levels["1"].answer("offline_sync"):
-        return
-    if any(e["concurrency"] == "merge" for e in plan.entities):
-        return
-    yield Hit("offline", ev[:10])
+    done = plan.acted_on("offline-sync", considered=False)
+    if plan.levels["1"].answer("offline_sync"):
+        done.append(evidence("1", "level", "offline_sync", plan.levels["1"].answer("offline_sync")))
+    merged = [e for e in plan.entities if e["concurrency"] == "merge"]
+    done += [row_evidence("entity", e, "Merge / conflict resolution") for e in merged[:3]]
+    yield Hit("offline", ev[:10], addressed_by=done)
 
 
 @rule(
@@ -337,5 +412,6 @@ def gap_offline_no_sync(plan: Plan) -> Iterator[Hit]:
 def gap_core_question(plan: Plan) -> Iterator[Hit]:
     for key, title in CORE_TITLES.items():
         answer = plan.core_questions.get(key, {}).get("answer", "")
-        if not answer:
-            yield Hit(key, [evidence("core", "core_question", key, "")], {"title": title})
+        done = [evidence("core", "core_question", key, answer)] if answer else []
+        ev = [evidence("core", "core_question", key, "")]
+        yield Hit(key, ev, {"title": title}, addressed_by=done)

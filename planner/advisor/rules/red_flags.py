@@ -2,23 +2,43 @@
 
 import re
 from collections.abc import Iterator
-from itertools import combinations
 
 from planner.advisor.findings import HIGH, MEDIUM, RED_FLAG, Hit, evidence, rule
-from planner.advisor.plan import LABELS, Plan, lower_first, row_evidence
-from planner.catalogue_data import entry_name
+from planner.advisor.plan import (
+    LABELS,
+    Clusters,
+    Plan,
+    decision_evidence,
+    joined_subject,
+    lower_first,
+    mentions,
+    row_evidence,
+)
+from planner.advisor.words import listing
+from planner.catalogue_data import BY_SLUG
 
 # How many boundaries a team of this size can reasonably own and run.
 BOUNDARY_BUDGET = {"solo": 2, "2-5": 3, "6-20": 6, "20+": 12}
 SMALL_SCALE_BUDGET = 3
 
+# Whole words only: "photos" holds "hot", "Uploaded" holds "load".
 PERFORMANCE_WORDS = re.compile(
-    r"slow|latenc|load|performance|\bms\b|millisecond|second|expensive|hot|read-heavy|"
-    r"traffic|throughput|bottleneck|timeout|p95|p99|cpu|cost|saturat|profil|measur",
+    r"\b(slow(er|ly|s)?|latency|latencies|(high|heavy|peak) load|under load|load (test|time)s?|"
+    r"performance|\d+ ?(ms|s|seconds?|milliseconds?)|expensive|hot (path|spot|key|query)s?|"
+    r"read.heavy|traffic|throughput|bottlenecks?|time ?outs?|p9[59]|cpu|"
+    r"saturat\w*|profil(ed|ing|er)|measured|measurements?)\b",
     re.IGNORECASE,
 )
 BEST_PRACTICE_WORDS = re.compile(
-    r"best practi|industry standard|everyone uses|just in case|future.?proof|might need",
+    r"best practi|industry standard|everyone uses|just in case|future.?proof|might need|"
+    r"\bin case we\b|\bone day\b|\bsomeday\b",
+    re.IGNORECASE,
+)
+# A principle rather than a problem ("services should not call each other"): a red flag
+# for the heavy patterns when it names nothing in the plan.
+PRINCIPLE_WORDS = re.compile(
+    r"\bshould(n't| not| never)\b|\bmust(n't| not| never)\b|\bdecoupl\w*|"
+    r"\bloose(ly)? coupl\w*|\bclean architecture\b|\bmodern\b|\bscalab(le|ility)\b",
     re.IGNORECASE,
 )
 AFFIRMATIVE = re.compile(r"^\s*(yes|yep|separate|we will separate|a separate)\b", re.IGNORECASE)
@@ -33,11 +53,11 @@ STAGE_WORDS = {
 CACHING_SLUGS = ("caching", "cdn-edge-caching")
 FAR_SCALE_SLUGS = ("multi-region", "sharding", "read-replicas")
 ELABORATE_AUTH_SLUGS = ("custom-auth-service",)
+READ_CATEGORIES = {"query", "realtime"}
 
 
 def _decision_evidence(decision: dict) -> list:
-    shown = decision["problem"] or decision["rationale"] or "(no problem recorded)"
-    return [row_evidence("decision", decision, f"{decision['status']}: {shown}")]
+    return [decision_evidence(decision)]
 
 
 @rule(
@@ -46,9 +66,8 @@ def _decision_evidence(decision: dict) -> list:
     severity=MEDIUM,
     level="2",
     title="More boundaries than the team and scale warrant",
-    message="{count} boundaries besides external integrations, for {why}: that is a "
-    "microservices-shaped plan for a simple application. Each boundary is something to "
-    "deploy, monitor and keep consistent with the others.",
+    message="{count} boundaries besides external integrations is more than {why} can "
+    "deploy, monitor and keep consistent with each other.",
     action="Merge boundaries that share a reason; keep at most {budget} unless one has a "
     "failure-isolation, scaling or security reason you can defend.",
 )
@@ -62,17 +81,17 @@ def rf_too_many_boundaries(plan: Plan) -> Iterator[Hit]:
     count = len({b["name"] for b in counted})
     if budget is None or count <= budget:
         return
-    parts = [
-        lower_first(LABELS[k].get(plan.context[k], ""))
-        for k in ("team_size", "scale")
-        if plan.context[k]
-    ]
+    team = {"solo": "a solo developer", "2-5": "a team of 2 – 5 engineers"}
+    team.update({"6-20": "a team of 6 – 20 engineers", "20+": "a team of more than 20"})
+    why = team.get(plan.context["team_size"], "this team")
+    if plan.small_scale:
+        why += " serving fewer than 1,000 users"
     evidence_rows = [plan.ctx(k) for k in ("team_size", "scale") if plan.context[k]]
-    evidence_rows += [row_evidence("boundary", b, b["reason"] or "") for b in counted]
+    evidence_rows += [row_evidence("boundary", b, b["reason"] or "") for b in counted[:10]]
     yield Hit(
         "boundaries",
         evidence_rows,
-        {"count": count, "budget": budget, "why": " and ".join(parts)},
+        {"count": count, "budget": budget, "why": why},
         severity=HIGH if count > 2 * budget else None,
     )
 
@@ -115,14 +134,19 @@ def rf_microservices(plan: Plan) -> Iterator[Hit]:
     "until a measurement shows the need.",
 )
 def rf_caching_no_problem(plan: Plan) -> Iterator[Hit]:
+    reads = {op["name"] for op in plan.operations if op["category"] in READ_CATEGORIES}
     for decision in plan.adopted(*CACHING_SLUGS):
         said = f"{decision['problem']} {decision['rationale']}"
-        if decision["revealed_kind"] or PERFORMANCE_WORDS.search(said):
+        # A cache answers a slow read: a link to a write or to a table proves nothing.
+        linked_read = decision["revealed_kind"] == "journey_step" or (
+            decision["revealed_kind"] == "operation" and decision["revealed_name"] in reads
+        )
+        if linked_read or PERFORMANCE_WORDS.search(said):
             continue
         yield Hit(
             decision["pattern"],
             _decision_evidence(decision),
-            {"name": entry_name(decision["pattern"])},
+            {"name": plan.entry_name(decision["pattern"])},
         )
 
 
@@ -154,7 +178,7 @@ def rf_elaborate_auth(plan: Plan) -> Iterator[Hit]:
                 what.append("a separate authentication boundary")
     for decision in plan.adopted(*ELABORATE_AUTH_SLUGS):
         found += _decision_evidence(decision)
-        what.append(entry_name(decision["pattern"]).lower())
+        what.append(plan.entry_name(decision["pattern"]).lower())
     if found:
         yield Hit("auth", [plan.ctx("sensitivity"), *found], {"what": " and ".join(what)})
 
@@ -182,7 +206,7 @@ def rf_scale_years_away(plan: Plan) -> Iterator[Hit]:
         yield Hit(
             decision["pattern"],
             ctx_ev + _decision_evidence(decision),
-            {"what": f"{entry_name(decision['pattern'])} is adopted", "stage": stage},
+            {"what": f"{plan.entry_name(decision['pattern'])} is adopted", "stage": stage},
         )
     if plan.context["stage"] == "prototype" and plan.large_scale:
         yield Hit(
@@ -201,46 +225,60 @@ def rf_scale_years_away(plan: Plan) -> Iterator[Hit]:
     severity=MEDIUM,
     level="2",
     title="Separate boundaries that always work together",
-    message="{a} and {b} are separate boundaries, yet every one of their operations "
-    "touches {shared}. Services that always change together should be one.",
-    action="Merge {a} and {b}, or move the shared entities so one boundary owns them.",
+    message="{names} are separate boundaries, yet every one of their operations touches "
+    "{shared}. Boundaries that always change together should be one.",
+    action="Merge them, or move {shared} so that one boundary owns it.",
+    many=(
+        "clusters",
+        "{count} groups of separate boundaries always work on the same entities: {names}.",
+        "Merge each group, or move the shared entities so that one boundary owns them.",
+    ),
 )
 def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
-    known_boundaries = {b["name"] for b in plan.boundaries if b["name"]}
-    known_entities = {e["name"] for e in plan.entities if e["name"]}
-    ops_of: dict[str, list[tuple[dict, set[str]]]] = {}
-    for op in plan.operations:
-        entities = set(op["entities"]) & known_entities
-        if op["boundary"] in known_boundaries and entities:
-            ops_of.setdefault(op["boundary"], []).append((op, entities))
-    boundaries_of: dict[str, set[str]] = {}
-    for boundary, ops in ops_of.items():
-        for _, entities in ops:
-            for entity in entities:
-                boundaries_of.setdefault(entity, set()).add(boundary)
-    # An entity nearly everything touches (the user, the tenant) is shared context,
-    # not a sign that two boundaries work together.
-    ubiquitous = max(3, len(ops_of) // 2)
-    pairs = {
-        pair
-        for names in boundaries_of.values()
-        if len(names) <= ubiquitous
-        for pair in combinations(sorted(names), 2)
+    """One finding per cluster: boundaries joined by an entity that every operation of
+    each of them touches (its "core" entity), whichever entity it is."""
+    # An integration boundary reads core data by design: isolating it is the advice.
+    known_boundaries = {
+        b["name"] for b in plan.boundaries if b["name"] and b["reason"] != "external"
     }
-    for a, b in sorted(pairs):
-        union_a = set().union(*(ents for _, ents in ops_of[a]))
-        union_b = set().union(*(ents for _, ents in ops_of[b]))
-        shared = {e for e in union_a & union_b if len(boundaries_of[e]) <= ubiquitous}
-        if not shared:
+    known_entities = {e["name"] for e in plan.entities if e["name"]}
+    core: dict[str, set[str]] = {}  # boundary -> entities every one of its operations touches
+    ops_of: dict[str, list[dict]] = {}
+    for op in plan.operations:
+        if op["boundary"] not in known_boundaries:
             continue
-        if all(ents & shared for _, ents in ops_of[a]) and all(
-            ents & shared for _, ents in ops_of[b]
-        ):
-            ev = [
-                row_evidence("operation", op, ", ".join(sorted(ents)))
-                for op, ents in ops_of[a] + ops_of[b]
-            ]
-            yield Hit(f"{a}+{b}", ev[:10], {"a": a, "b": b, "shared": ", ".join(sorted(shared))})
+        touched = set(op["entities"]) & known_entities
+        ops_of.setdefault(op["boundary"], []).append(op)
+        core[op["boundary"]] = core[op["boundary"]] & touched if op["boundary"] in core else touched
+    sharing: dict[str, list[str]] = {}  # entity -> boundaries whose core holds it
+    for boundary in sorted(core):
+        for entity in core[boundary]:
+            sharing.setdefault(entity, []).append(boundary)
+    groups = Clusters()
+    for names in sharing.values():
+        groups.join(names)
+    root = groups.root
+    shared_by: dict[str, list[str]] = {}  # cluster -> the entities that tie it
+    for entity, names in sorted(sharing.items()):
+        if len(names) > 1:
+            shared_by.setdefault(root(names[0]), []).append(entity)
+    clusters: dict[str, list[str]] = {}
+    for boundary in sorted(core):
+        clusters.setdefault(root(boundary), []).append(boundary)
+    for members in clusters.values():
+        if len(members) < 2:
+            continue
+        shared = shared_by.get(root(members[0]), [])
+        ev = [
+            row_evidence("operation", op, ", ".join(op["entities"]))
+            for b in members
+            for op in ops_of[b][:2]
+        ]
+        yield Hit(
+            joined_subject(members),
+            ev[:10],
+            {"names": listing(members), "shared": listing(shared), "label": listing(members, 3)},
+        )
 
 
 @rule(
@@ -251,6 +289,11 @@ def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
     title="A pattern with no problem to solve",
     message="{name} is adopted {why}. A pattern without a problem is cost without benefit.",
     action="Name the problem from an earlier level that it solves (and link it), or defer it.",
+    many=(
+        "patterns",
+        "{count} patterns are adopted without a problem from this plan: {names}.",
+        "Name the problem each one solves (and link it), or defer them.",
+    ),
 )
 def rf_pattern_no_problem(plan: Plan) -> Iterator[Hit]:
     for decision in plan.decisions:
@@ -260,10 +303,36 @@ def rf_pattern_no_problem(plan: Plan) -> Iterator[Hit]:
             why = "with no problem recorded and nothing from earlier levels linked"
         elif BEST_PRACTICE_WORDS.search(f"{decision['problem']} {decision['rationale']}"):
             why = "because it is a best practice, not because of a problem in this plan"
+        elif (
+            heavy(decision["pattern"])
+            and PRINCIPLE_WORDS.search(decision["problem"])
+            and not names_a_row(plan, decision["problem"])
+        ):
+            why = "for a principle (“{}”), not for a problem this plan has".format(
+                decision["problem"][:80]
+            )
         else:
             continue
         subject = decision["pattern"] or "(unnamed)"
-        yield Hit(subject, _decision_evidence(decision), {"name": entry_name(subject), "why": why})
+        yield Hit(
+            subject, _decision_evidence(decision), {"name": plan.entry_name(subject), "why": why}
+        )
+
+
+def heavy(slug: str) -> bool:
+    """An architecture-sized pattern: any but the catalogue's low-complexity ones (a
+    team's own entry counts as heavy)."""
+    return BY_SLUG.get(slug, {}).get("complexity", "high") != "low"
+
+
+def names_a_row(plan: Plan, said: str) -> bool:
+    """The text names a journey step, operation or entity of the plan, or an external
+    service: it points at a problem this plan has."""
+    names = [
+        r["name"] for kind in (plan.journey_steps, plan.operations, plan.entities) for r in kind
+    ]
+    names += [name for name, _ in plan.services]
+    return any(mentions(said, name) for name in names if len(name) > 2)
 
 
 @rule(
@@ -275,6 +344,11 @@ def rf_pattern_no_problem(plan: Plan) -> Iterator[Hit]:
     message="{name} is a boundary only to organise code. Folders and modules organise "
     "code; boundaries are for failure isolation, performance, scaling or security.",
     action="Fold {name} into a boundary with an operational reason, keeping it as a module.",
+    many=(
+        "boundaries",
+        "{count} boundaries exist only to organise code: {names}.",
+        "Fold them into boundaries with an operational reason, keeping them as modules.",
+    ),
 )
 def rf_organisation_boundary(plan: Plan) -> Iterator[Hit]:
     for boundary in plan.boundaries:
