@@ -546,12 +546,9 @@ class Report(models.Model):
     # cannot change what a report under this hash contains.
     document = models.JSONField(null=True, blank=True, editable=False)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
-    # A milestone's report: what the PDF adds to the document (the frozen findings and
-    # catalogue names, the reviews, the changes since an earlier milestone), frozen with
-    # it under the same hash (`planner.milestones.milestone_report_extras`).
-    milestone = models.ForeignKey(
-        "Milestone", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    # What the PDF shows besides the document, kept with it under the same hash: a
+    # milestone's frozen findings and catalogue names, its reviews, the changes since
+    # an earlier plan (`planner.milestones.report_extras`). None: the plan alone.
     extras = models.JSONField(null=True, blank=True, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -32,12 +32,13 @@ from planner import levels as method
 from planner import registry
 from planner.advisor import advise
 
-FINDING_CHANGES = ["opened", "closed", "addressed", "set_aside"]
-FINDING_CHANGE_TITLES = {
-    "opened": "Findings opened",
-    "closed": "Findings closed (the plan no longer raises them)",
-    "addressed": "Findings addressed",
-    "set_aside": "Findings set aside",
+# How a finding changed, in the order they are listed. "closed": the plan no longer
+# raises it; "addressed": the team marked it addressed; "set_aside": dismissed.
+FINDING_CHANGES = {
+    "opened": "Finding opened",
+    "closed": "Finding closed",
+    "addressed": "Finding addressed",
+    "set_aside": "Finding set aside",
 }
 LIKENESS = 0.5  # share of filled-in fields that must agree for two rows to be one renamed
 _TOKENS = re.compile(r"\s+|[^\s]+")
@@ -300,16 +301,17 @@ def _row(kind, change: str, name: str, fields=(), renamed_from: str = "") -> dic
 # --- Findings ------------------------------------------------------------------------------
 
 
-def _findings_diff(old: Side, new: Side) -> dict[str, dict[str, list]]:
-    """step -> {opened, closed, addressed, set_aside: [finding]}, by the findings' keys."""
+def _findings_diff(old: Side, new: Side) -> dict[str, list[dict]]:
+    """step -> the findings that changed there (opened, closed, …), by the findings' keys."""
     before = {_finding_key(f): f for f in old.findings or []}
     after = {_finding_key(f): f for f in new.findings or []}
-    by_step: dict[str, dict[str, list]] = {}
+    by_step: dict[str, list[dict]] = {}
 
     def note(change: str, finding: dict) -> None:
-        step = str(finding.get("level", ""))
-        by_step.setdefault(step, {c: [] for c in FINDING_CHANGES})[change].append(
+        by_step.setdefault(str(finding.get("level", "")), []).append(
             {
+                "change": change,
+                "label": FINDING_CHANGES[change],
                 "key": _finding_key(finding),
                 "severity": finding.get("severity", ""),
                 "message": finding.get("message", ""),
@@ -328,7 +330,11 @@ def _findings_diff(old: Side, new: Side) -> dict[str, dict[str, list]]:
     for key, finding in before.items():
         if key not in after and finding_status(finding) == "open":
             note("closed", finding)
-    return by_step
+    order = list(FINDING_CHANGES)
+    return {
+        step: sorted(found, key=lambda f: order.index(f["change"]))
+        for step, found in by_step.items()
+    }
 
 
 def _finding_key(finding: dict) -> str:
@@ -346,7 +352,7 @@ def _section(step: str) -> dict[str, Any]:
         "answers": [],
         "rows": [],
         "decisions": [],
-        "findings": {c: [] for c in FINDING_CHANGES},
+        "findings": [],
     }
 
 
@@ -428,7 +434,7 @@ def plan_diff(old: Side, new: Side) -> dict[str, Any]:
             or section["answers"]
             or section["rows"]
             or section["decisions"]
-            or any(section["findings"].values())
+            or section["findings"]
         )
     rows = [row for s in listed for row in s["rows"]]
     counts = {
@@ -438,7 +444,9 @@ def plan_diff(old: Side, new: Side) -> dict[str, Any]:
         "changed": sum(r["change"] == "changed" for r in rows),
         "renamed": sum(bool(r["renamed_from"]) for r in rows),
         "decisions": sum(len(s["decisions"]) for s in listed),
-        **{c: sum(len(s["findings"][c]) for s in listed) for c in FINDING_CHANGES},
+        **{
+            c: sum(f["change"] == c for s in listed for f in s["findings"]) for c in FINDING_CHANGES
+        },
     }
     return {
         "old": old.label,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from planner import views
 
@@ -37,4 +37,5 @@ urlpatterns = [
     path(
         "projects/<int:project_id>/findings/dismiss/", views.finding_dismiss, name="finding_dismiss"
     ),
+    path("", include("planner.milestone_urls")),
 ]

@@ -20,6 +20,7 @@ SAMPLE_KWARGS = {
     "entry_id": 1,
     "report_id": 1,
     "link_id": 1,
+    "milestone_id": 1,
 }
 
 
@@ -101,6 +102,8 @@ EDIT_URLS = [
     "core_save",
     "finding_dismiss",
     "project_settings",
+    "milestone_new",
+    "milestone_review_request",
 ]
 
 

@@ -138,14 +138,16 @@ def test_findings_opened_closed_addressed_and_set_aside():
     ]
     doc = demo()
     diff = plan_diff(Side(doc, findings=old), Side(copy.deepcopy(doc), findings=new))
-    changes = section(diff, "3")["findings"]
-    keys = {change: [f["key"] for f in found] for change, found in changes.items()}
-    assert keys == {
-        "opened": ["e", "f"],
-        "closed": ["a", "b"],
-        "addressed": ["c"],
-        "set_aside": ["d"],
-    }
+    changes = [(f["change"], f["key"]) for f in section(diff, "3")["findings"]]
+    assert changes == [
+        ("opened", "e"),
+        ("opened", "f"),
+        ("closed", "a"),
+        ("closed", "b"),
+        ("addressed", "c"),
+        ("set_aside", "d"),
+    ]
+    assert (diff["counts"]["opened"], diff["counts"]["closed"]) == (2, 2)
 
 
 def test_findings_default_to_the_advisors():
