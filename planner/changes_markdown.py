@@ -15,8 +15,12 @@ def _inline(text: str) -> str:
 
 
 def words_markdown(runs: list[list[str]]) -> str:
+    """Runs of words as one line of Markdown, spaces kept, line breaks as <br>."""
     marks = {"ins": "<ins>{}</ins>", "del": "<del>{}</del>", "eq": "{}"}
-    return "".join(marks[op].format(_inline(text)) for op, text in runs if text.strip())
+    return "".join(
+        marks[op].format(escape_markdown(text).replace("\r", "").replace("\n", "<br>"))
+        for op, text in runs
+    )
 
 
 def _change_line(change: dict) -> str:

@@ -10,10 +10,12 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from planner.changes_markdown import changes_markdown
 from planner.management.commands.advise import validation_errors
 from planner.plan_diff import Side, plan_diff
+from planner.plan_view import catalogue_names
 
 
 def read_plan(path: Path) -> dict:
@@ -30,6 +32,15 @@ def read_plan(path: Path) -> dict:
     return document
 
 
+def plan_side(path: Path) -> Side:
+    document = read_plan(path)
+    try:  # the shared catalogue's names, when there is a database to read them from
+        names = catalogue_names(document)
+    except DatabaseError:
+        names = {}
+    return Side(document, label=path.name, names=names)
+
+
 def _line(text) -> str:
     return " ".join(str(text).split())
 
@@ -44,9 +55,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         old_path, new_path = Path(options["old"]), Path(options["new"])
-        old = Side(read_plan(old_path), label=old_path.name)
-        new = Side(read_plan(new_path), label=new_path.name)
-        diff = plan_diff(old, new)
+        diff = plan_diff(plan_side(old_path), plan_side(new_path))
         if options["format"] == "json":
             self.stdout.write(json.dumps(diff, indent=2, ensure_ascii=False))
         else:
