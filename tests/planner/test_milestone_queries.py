@@ -28,9 +28,10 @@ def plans(team, owner, catalogue):
 
 
 def both(plans, client, make_url, method="get", data=None) -> list[int]:
-    return [
-        count(lambda u=make_url(*plan): getattr(client, method)(u, data or {})) for plan in plans
-    ]
+    """The queries of one request to the small plan and the same to the large one."""
+    send = getattr(client, method)
+    urls = [make_url(*plan) for plan in plans]
+    return [count(lambda u=u: send(u, data or {})) for u in urls]
 
 
 def test_milestone_page(plans, owner_client, viewer, editor_client, owner):
