@@ -16,7 +16,7 @@ def _inline(text: str) -> str:
 
 def words_markdown(runs: list[list[str]]) -> str:
     """Runs of words as one line of Markdown, spaces kept, line breaks as <br>."""
-    marks = {"ins": "<ins>{}</ins>", "del": "<del>{}</del>", "eq": "{}"}
+    marks = {"ins": "<ins>{}</ins>", "del": "<del>{}</del>", "eq": "{}", "gap": " {} "}
     return "".join(
         marks[op].format(escape_markdown(text).replace("\r", "").replace("\n", "<br>"))
         for op, text in runs

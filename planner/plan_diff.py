@@ -41,7 +41,9 @@ FINDING_CHANGES = {
     "set_aside": "Finding set aside",
 }
 LIKENESS = 0.5  # share of filled-in fields that must agree for two rows to be one renamed
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\s+|[^\s]+")  # words and the spaces between them
+EXACT_TOKENS = 2000  # above this many words changed, difflib's heuristic keeps it fast
+CONTEXT_TOKENS = 40  # words (and spaces) kept on each side of a change; the rest is "…"
 
 
 @dataclass
@@ -73,9 +75,20 @@ def pretty_slug(slug: str) -> str:
 # --- Words ---------------------------------------------------------------------------------
 
 
-def word_diff(old: str, new: str) -> list[list[str]]:
-    """[op, text] runs, op one of "eq", "del", "ins": the new text with what went."""
+def word_diff(old: str, new: str, context: int | None = CONTEXT_TOKENS) -> list[list[str]]:
+    """[op, text] runs, op one of "eq", "del", "ins", "gap": the new text with what went.
+
+    The words both texts start and end with are set aside first, so a few words
+    changed in a long answer compare only the stretch between them. Unchanged text
+    longer than twice `context` tokens keeps `context` on each side of a change and
+    becomes a "gap" (shown as "…") in between; `context=None` keeps it all."""
     a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
     runs: list[list[str]] = []
 
     def add(op: str, tokens: list[str]) -> None:
@@ -87,14 +100,35 @@ def word_diff(old: str, new: str) -> list[list[str]]:
         else:
             runs.append([op, text])
 
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    add("eq", a[:head])
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    exact = len(middle_a) + len(middle_b) <= EXACT_TOKENS
+    matcher = difflib.SequenceMatcher(None, middle_a, middle_b, autojunk=not exact)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            add("eq", a[i1:i2])
+            add("eq", middle_a[i1:i2])
         else:
-            add("del", a[i1:i2])
-            add("ins", b[j1:j2])
-    return runs
+            add("del", middle_a[i1:i2])
+            add("ins", middle_b[j1:j2])
+    add("eq", a[len(a) - tail :])
+    return runs if context is None else _elide(runs, context)
+
+
+def _elide(runs: list[list[str]], context: int) -> list[list[str]]:
+    out: list[list[str]] = []
+    for i, (op, text) in enumerate(runs):
+        tokens = _TOKENS.findall(text)
+        if op != "eq" or len(tokens) <= 2 * context:
+            out.append([op, text])
+            continue
+        keep_before = context if i > 0 else 0  # after a change
+        keep_after = context if i < len(runs) - 1 else 0  # before a change
+        if keep_before:
+            out.append(["eq", "".join(tokens[:keep_before])])
+        out.append(["gap", "…"])
+        if keep_after:
+            out.append(["eq", "".join(tokens[-keep_after:])])
+    return out
 
 
 def _text(value: Any) -> str:

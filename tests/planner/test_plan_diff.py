@@ -42,6 +42,26 @@ def test_word_diff_keeps_both_texts():
     assert "".join(t for op, t in runs if op != "del") == "one three four"
 
 
+def test_a_long_answer_keeps_the_words_around_a_change_and_elides_the_rest():
+    old = " ".join(f"w{i}" for i in range(1000))
+    new = old.replace("w500 ", "CHANGED ")
+    runs = word_diff(old, new)
+    assert [op for op, _ in runs] == ["gap", "eq", "del", "ins", "eq", "gap"]
+    assert runs[1][1].split()[-1] == "w499" and len(runs[1][1].split()) == 20
+    full = word_diff(old, new, context=None)
+    assert "".join(t for op, t in full if op != "del") == new
+
+
+def test_word_diff_of_long_repetitive_text_is_fast():
+    import time
+
+    old = "We load every screen from the cache first, then refresh it. " * 150
+    new = old.replace("every screen", "each screen", 3) + "And more."
+    start = time.perf_counter()
+    word_diff("Start. " + old, new)
+    assert time.perf_counter() - start < 1.0
+
+
 def test_rows_added_removed_and_changed_field_by_field():
     new = demo()
     new["boundaries"].append(
