@@ -180,7 +180,7 @@ def milestone_review_answer(
     form = ReviewAnswerForm(request.POST)
     if not form.is_valid():
         return _milestone_page(request, project, milestone, answer_form=form)
-    review.milestone = milestone
+    review.milestone = milestone  # already loaded: the email names it and its project
     sent = review_answer(
         review=review,
         approve=form.approve,
