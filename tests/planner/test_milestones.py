@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from planner.catalogue import load_catalogue
 from planner.importing import plan_import
-from planner.milestones import milestone_create
+from planner.milestones import milestone_create, report_input, review_answer, review_request
 from planner.models import Boundary, CatalogueEntry, Milestone, Report
+from planner.pdf import render_pdf
 from planner.sharing import share_link_create
-from tests.planner.test_pdf import demo_document
+from tests.planner.test_pdf import demo_document, pdf_text, squash
 
 pytestmark = pytest.mark.django_db
 DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
@@ -218,3 +219,28 @@ def test_a_live_plan_report_page_does_not_list_milestone_pdfs(
     Boundary.objects.filter(project=demo_project, name="Chat core").update(name="Core")
     page = text(owner_client.get(url("report", demo_project)))
     assert "Earlier versions of the plan" not in page
+
+
+def test_the_milestone_pdf_prints_who_approved_what_and_the_changes(demo_project, owner, viewer):
+    """A real WeasyPrint render of a milestone's report, read back as text."""
+    first = milestone_create(project=demo_project, user=owner, name="One")
+    Boundary.objects.filter(project=demo_project, name="Chat core").update(name="Core <b>x</b>")
+    second = milestone_create(project=demo_project, user=owner, name="Two")
+    review_request(milestone=second, reviewers=[viewer, owner], user=owner, url="/")
+    review = second.reviews.get(reviewer=viewer)
+    review_answer(review=review, approve=False, comment="Level 4 needs <i>sync</i>.", url="/")
+    chosen = {str(first.pk): first, str(second.pk): second}
+    document, extras = report_input(demo_project, str(second.pk), str(first.pk), chosen)
+    text = squash(pdf_text(render_pdf(document, team_name="Acme", extras=extras)))
+    for expected in (
+        "Review of “Two”",
+        "Vera",
+        "Changes requested",
+        "Level 4 needs <i>sync</i>.",
+        "Alice",
+        "Waiting for review",
+        "Changes since One",
+        "Core <b>x</b>",
+        "renamed from “Chat core”",
+    ):
+        assert squash(expected) in text, expected
