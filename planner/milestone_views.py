@@ -17,9 +17,8 @@ from planner.milestones import (
     MilestoneNameTaken,
     milestone_create,
     milestone_list,
+    milestone_report_input,
     milestone_shown,
-    previous_milestone,
-    report_input,
     review_answer,
     review_candidates,
     review_request,
@@ -123,12 +122,7 @@ def _filename(milestone: Milestone) -> str:
 def milestone_report(request: HttpRequest, project: Project, milestone_id: int) -> HttpResponse:
     """The milestone's PDF: its frozen plan, its reviews, the changes since the one before."""
     milestone = _milestone(project, milestone_id)
-    previous = previous_milestone(milestone)
-    chosen = {str(milestone.pk): milestone}
-    if previous is not None:
-        chosen[str(previous.pk)] = previous
-    old = str(previous.pk) if previous is not None else None
-    document, extras = report_input(project, str(milestone.pk), old, chosen)
+    document, extras = milestone_report_input(project, milestone)
     here = reverse("milestone_report", args=[project.pk, milestone.pk])
     return report_page(request, project, document, extras, here, title=milestone.name)
 

@@ -192,6 +192,17 @@ def report_input(
     return shown.document, report_extras(shown=shown, since=since, new=new_side)
 
 
+def milestone_report_input(project: Project, milestone: Milestone) -> tuple[dict, dict | None]:
+    """A milestone's PDF (its page and its share links ask for the same one): the frozen
+    plan, its reviews, and the changes since the milestone saved before it."""
+    chosen = {str(milestone.pk): milestone}
+    previous = previous_milestone(milestone)
+    if previous is not None:
+        chosen[str(previous.pk)] = previous
+    old = str(previous.pk) if previous is not None else None
+    return report_input(project, str(milestone.pk), old, chosen)
+
+
 # --- Reviews -------------------------------------------------------------------------------
 
 

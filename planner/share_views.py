@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from planner.access import project_view
-from planner.milestones import Shown, link_shown, milestone_list, report_extras
+from planner.milestones import Shown, link_shown, milestone_list, milestone_report_input
 from planner.models import Project, ShareLink
 from planner.reports import REPORT_FIELDS, report_pdf, report_refresh, report_request
 from planner.share_forms import ShareLinkForm
@@ -96,9 +96,12 @@ def share_pdf(request: HttpRequest, token: str) -> HttpResponse:
     team's report page), so a large plan never holds a web worker.
     """
     link, shown = _open_link(token)
-    report = report_request(
-        project=link.project, user=None, document=shown.document, extras=report_extras(shown=shown)
+    document, extras = (
+        milestone_report_input(link.project, link.milestone)
+        if link.milestone is not None
+        else (shown.document, None)
     )
+    report = report_request(project=link.project, user=None, document=document, extras=extras)
     pdf = report_pdf(report)
     if pdf is None:
         context = {"project": link.project, "token": token, "report": report}

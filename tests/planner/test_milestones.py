@@ -185,6 +185,20 @@ def test_a_milestone_share_link_pdf_is_the_frozen_plan(
     (document,) = renderer.documents
     assert document == milestone.document
     assert renderer.extras[0]["milestone"]["name"] == "Design review 1"
+    assert Report.objects.get().extras["reviews"] == []
+
+
+def test_a_milestone_share_link_asks_for_the_milestone_pages_pdf(
+    client, owner_client, demo_project, owner, settings
+):
+    settings.TASKS = DUMMY
+    milestone_create(project=demo_project, user=owner, name="One")
+    second = milestone_create(project=demo_project, user=owner, name="Two")
+    _, token = share_link_create(project=demo_project, user=owner, milestone=second)
+    client.get(reverse("share_pdf", args=[token]))
+    owner_client.post(url("milestone_report", demo_project, second.pk))
+    report = Report.objects.get()  # one report: the same PDF, with changes since "One"
+    assert report.extras["changes"]["old"] == "One"
 
 
 # --- The milestone's PDF ---------------------------------------------------------------
