@@ -75,26 +75,35 @@ def milestone_list(project: Project):
 # --- Saving ------------------------------------------------------------------------------
 
 
-def _frozen_findings(project: Project) -> list[dict]:
-    found = [finding.as_dict() for finding in plan_findings(project)]
-    return [{**finding, "status": finding_status(finding)} for finding in found]
+def current_side(project: Project) -> Side:
+    """The plan as it is now, as a milestone freezes it: the document, the findings with
+    their status, the catalogue's names, and each list's row ids (so compare follows a
+    row renamed since)."""
+    rows = plan_rows(project.pk)
+    document = plan_document(project, rows)
+    findings = [finding.as_dict() for finding in plan_findings(project)]
+    return Side(
+        document,
+        label="The current plan",
+        findings=[{**finding, "status": finding_status(finding)} for finding in findings],
+        names=catalogue_names(document),
+        ids={kind.list_key: [row[0] for row in rows[kind.key]] for kind in registry.ROW_KIND_LIST},
+    )
 
 
 def milestone_create(*, project: Project, user, name: str) -> Milestone:
     """Freeze the plan as it is now under `name` (unique in the project, case aside)."""
-    rows = plan_rows(project.pk)
-    document = plan_document(project, rows)
-    row_ids = {kind.list_key: [row[0] for row in rows[kind.key]] for kind in registry.ROW_KIND_LIST}
+    now = current_side(project)
     try:
         with transaction.atomic():
             return Milestone.objects.create(
                 project=project,
                 name=name,
-                document=document,
-                findings=_frozen_findings(project),
-                catalogue=catalogue_names(document),
-                row_ids=row_ids,
-                content_hash=document_hash(document),
+                document=now.document,
+                findings=now.findings,
+                catalogue=now.names,
+                row_ids=now.ids,
+                content_hash=document_hash(now.document),
                 created_by=user,
             )
     except IntegrityError as error:
@@ -111,19 +120,6 @@ def milestone_side(milestone: Milestone) -> Side:
         findings=milestone.findings,
         names=dict(milestone.catalogue),
         ids=milestone.row_ids,
-    )
-
-
-def current_side(project: Project) -> Side:
-    """The live plan, with its row ids so renames since a milestone are followed."""
-    rows = plan_rows(project.pk)
-    document = plan_document(project, rows)
-    return Side(
-        document,
-        label="The current plan",
-        findings=_frozen_findings(project),
-        names=catalogue_names(document),
-        ids={kind.list_key: [row[0] for row in rows[kind.key]] for kind in registry.ROW_KIND_LIST},
     )
 
 
