@@ -21,11 +21,13 @@ from planner.models import (
     ImprovementItem,
     JourneyStep,
     LevelAnswer,
+    Milestone,
     Operation,
     Project,
     ProjectFindings,
     Relationship,
     Report,
+    Review,
     ShareLink,
     TechniqueChoice,
 )
@@ -204,7 +206,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
     list_filter = ["revoked_at", "expires_at"]
     search_fields = ["label", "project__name"]
     list_select_related = ["project"]
-    raw_id_fields = ["project", "created_by"]
+    raw_id_fields = ["project", "created_by", "milestone"]
     readonly_fields = ["token_hash", "created_at", "use_count", "last_used_at"]
 
 
@@ -283,3 +285,25 @@ class ImprovementItemAdmin(ReadAndRemoveAdmin):
     list_select_related = ["project", "owner"]
     list_filter = ["status"]
     search_fields = ["title", "project__name"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    """Frozen on purpose: the admin can rename or delete a milestone, not change its plan."""
+
+    list_display = ["name", "project", "created_by", "created_at"]
+    search_fields = ["name", "project__name"]
+    list_select_related = ["project", "created_by"]
+    raw_id_fields = ["project", "created_by"]
+    readonly_fields = ["content_hash", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("document", "findings", "catalogue", "row_ids")
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["milestone", "reviewer", "state", "answered_at"]
+    list_filter = ["state"]
+    list_select_related = ["milestone", "reviewer"]
+    raw_id_fields = ["milestone", "reviewer", "requested_by"]

@@ -48,8 +48,10 @@ def _block(text: str) -> str:
     return "  \n".join(lines) or "_Not answered_"
 
 
-def plan_markdown(document: dict, *, findings: list | None = None) -> str:
-    plan = plan_view(document, findings=findings, diagrams=False)
+def plan_markdown(
+    document: dict, *, findings: list | None = None, names: dict[str, str] | None = None
+) -> str:
+    plan = plan_view(document, findings=findings, diagrams=False, names=names)
     out: list[str] = [f"# {_inline(plan['name'])}", ""]
     if plan["description"]:
         out += [_block(plan["description"]), ""]

@@ -535,6 +535,10 @@ class ShareLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     use_count = models.PositiveIntegerField(default=0)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # A link shows the live plan, or the frozen plan of one milestone.
+    milestone = models.ForeignKey(
+        "Milestone", on_delete=models.CASCADE, null=True, blank=True, related_name="share_links"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -567,6 +571,10 @@ class Report(models.Model):
     # cannot change what a report under this hash contains.
     document = models.JSONField(null=True, blank=True, editable=False)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
+    # What the PDF shows besides the document, kept with it under the same hash: a
+    # milestone's frozen findings and catalogue names, its reviews, the changes since
+    # an earlier plan (`planner.milestones.report_extras`). None: the plan alone.
+    extras = models.JSONField(null=True, blank=True, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -693,3 +701,72 @@ class ImprovementItem(models.Model):
     @property
     def step_title(self) -> str:
         return registry.STEP_TITLES.get(self.step, self.step)
+
+
+# --- Milestones and their reviews ------------------------------------------------------
+
+
+class Milestone(models.Model):
+    """The plan frozen under a name ("Design review 1"): what it said, what the advisor
+    found and the names of the catalogue entries it used, as they were then.
+
+    Its page, PDF, Markdown and JSON read only these fields, so they never change,
+    even when a shared catalogue entry is renamed or deleted later. `row_ids` holds each
+    list's row ids in the document's order: compare follows a renamed row by them.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(max_length=registry.Limit.NAME)
+    document = models.JSONField(editable=False)
+    findings = models.JSONField(default=list, editable=False)  # Finding.as_dict() + "status"
+    catalogue = models.JSONField(default=dict, editable=False)  # slug -> name, as it was
+    row_ids = models.JSONField(default=dict, editable=False)  # list key -> [row id, ...]
+    content_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "project", Lower("name"), name="unique_milestone_name_per_project_ci"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("milestone", args=[self.project_id, self.pk])
+
+
+class Review(models.Model):
+    """One member asked to review one milestone, and their answer."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        APPROVED = "approved", "Approved"
+        CHANGES = "changes", "Changes requested"
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    comment = models.TextField(blank=True, max_length=registry.Limit.TEXT)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "reviewer"], name="one_review_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.milestone_id} by {self.reviewer_id}: {self.state}"

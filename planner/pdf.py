@@ -148,14 +148,25 @@ def _listen_to_pages() -> None:
 
 
 def report_html(
-    document: dict, *, team_name: str = "", generated_at: datetime | None = None
+    document: dict,
+    *,
+    team_name: str = "",
+    generated_at: datetime | None = None,
+    extras: dict | None = None,
 ) -> str:
-    """The HTML WeasyPrint turns into the PDF (tests read it to check content and order)."""
-    plan = plan_view(document)
+    """The HTML WeasyPrint turns into the PDF (tests read it to check content and order).
+
+    `extras` (`Report.extras`) adds what a milestone froze (findings, catalogue names),
+    its reviews and the changes since an earlier plan (`planner.plan_diff`)."""
+    extras = extras or {}
+    plan = plan_view(document, findings=extras.get("findings"), names=extras.get("names"))
     # The PDF prints a bounded digest of the findings; plan["findings"] keeps them all.
     plan["findings_digest"] = findings_digest(plan["findings"])
     context = {
         "plan": plan,
+        "milestone": extras.get("milestone"),
+        "reviews": extras.get("reviews"),
+        "changes": extras.get("changes"),
         "team_name": team_name,
         "generated_at": generated_at or timezone.now(),
         "stylesheet": f"{REPORT_ORIGIN}{_static_prefix()}css/report.css",
@@ -169,6 +180,7 @@ def render_pdf(
     team_name: str = "",
     generated_at: datetime | None = None,
     progress: Callable[[int], None] | None = None,
+    extras: dict | None = None,
 ) -> bytes:
     """The PDF report of one plan document.
 
@@ -176,7 +188,7 @@ def render_pdf(
     page (with a percentage that creeps towards 85 while the page count is unknown).
     """
     step = progress or (lambda percent: None)
-    html = report_html(document, team_name=team_name, generated_at=generated_at)
+    html = report_html(document, team_name=team_name, generated_at=generated_at, extras=extras)
     step(25)
     pages = 0
 

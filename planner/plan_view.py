@@ -461,9 +461,18 @@ def _noun(kind: str) -> str:
     return spec.noun if spec else kind
 
 
-def plan_view(document: dict, *, findings: list | None = None, diagrams: bool = True) -> dict:
-    """Everything a template needs to show one plan document, in reading order."""
-    names = catalogue_names(document)
+def plan_view(
+    document: dict,
+    *,
+    findings: list | None = None,
+    diagrams: bool = True,
+    names: dict[str, str] | None = None,
+) -> dict:
+    """Everything a template needs to show one plan document, in reading order.
+
+    `findings` and `names` (catalogue slug -> name) are the advisor's and the
+    catalogue's as they are now unless given: a milestone gives those it froze."""
+    names = names if names is not None else catalogue_names(document)
     stored_levels = document.get("levels") or {}
     level_views = []
     for lvl in method.LEVELS:

@@ -43,7 +43,9 @@ def report(request: HttpRequest, project: Project) -> HttpResponse:
     if current:
         report_refresh(current)
     older = (
-        _reports(project).exclude(content_hash=current_hash).filter(status=Report.Status.DONE)[:5]
+        _reports(project)
+        .exclude(content_hash=current_hash)
+        .filter(status=Report.Status.DONE, extras__isnull=True)[:5]
     )
     context = {"project": project, "current": current, "older": older}
     return render(request, "planner/report/report.html", context)

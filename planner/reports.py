@@ -18,18 +18,24 @@ from planner.tasks import report_enqueue, report_requeue
 REPORT_FIELDS = ["id", "project_id", "content_hash", "status", "progress", "error", "updated_at"]
 
 
-def report_request(*, project: Project, user, document: dict) -> Report:
+def report_request(*, project: Project, user, document: dict, extras: dict | None = None) -> Report:
     """The report for this exact document: the cached one, or a new one queued for a worker.
 
+    `extras` (a milestone's frozen findings, its reviews, changes since an earlier plan)
+    are part of what the PDF shows, so they are hashed with the document.
     A failed or stuck report of the same document is queued again.
     """
-    content_hash = document_hash(document)
+    content_hash = report_hash(document, extras)
     reports = Report.objects.only(*REPORT_FIELDS)
     report = reports.filter(project=project, content_hash=content_hash).first()
     if report is None:
         try:
             report = Report.objects.create(
-                project=project, content_hash=content_hash, document=document, requested_by=user
+                project=project,
+                content_hash=content_hash,
+                document=document,
+                extras=extras,
+                requested_by=user,
             )
         except IntegrityError:  # someone asked for the same plan a moment ago
             return reports.get(project=project, content_hash=content_hash)
@@ -38,6 +44,13 @@ def report_request(*, project: Project, user, document: dict) -> Report:
     elif report.can_retry:
         report_requeue(report)
     return report
+
+
+def report_hash(document: dict, extras: dict | None = None) -> str:
+    """The key of a report: the document's hash, or with extras the hash of both."""
+    if extras is None:
+        return document_hash(document)
+    return document_hash({"document": document, "extras": extras})
 
 
 def report_retry(report: Report) -> bool:

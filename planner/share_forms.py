@@ -10,12 +10,28 @@ class ShareLinkForm(forms.Form):
         required=False,
         help_text="Who the link is for, e.g. “Architecture review, March”. Only your team sees it.",
     )
+    shows = forms.ChoiceField(
+        label="The link shows",
+        required=False,
+        help_text="The live plan follows every change; a milestone stays as it was saved.",
+    )
     expires_on = forms.DateField(
         required=False,
         label="Expires on",
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The link stops working at the end of this day (UTC). Leave empty for no expiry.",
     )
+
+    def __init__(self, *args, milestones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.milestones = {str(m.pk): m for m in milestones}
+        self.fields["shows"].choices = [("", "The live plan")] + [
+            (pk, f"Milestone “{m.name}”") for pk, m in self.milestones.items()
+        ]
+
+    @property
+    def milestone(self):
+        return self.milestones.get(self.cleaned_data.get("shows") or "")
 
     def clean_expires_on(self):
         day = self.cleaned_data["expires_on"]

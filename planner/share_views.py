@@ -8,10 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from planner.access import project_view
-from planner.document import plan_document
-from planner.markdown import plan_markdown
+from planner.milestones import Shown, link_shown, milestone_list, milestone_report_input
 from planner.models import Project, ShareLink
-from planner.plan_view import plan_view
 from planner.reports import REPORT_FIELDS, report_pdf, report_refresh, report_request
 from planner.share_forms import ShareLinkForm
 from planner.sharing import (
@@ -25,14 +23,17 @@ from planner.sharing import (
 
 def _links(project: Project) -> list[tuple[ShareLink, str]]:
     """The project's links with what each shows: Active, Expired or Revoked."""
-    links = project.share_links.select_related("created_by")
+    links = project.share_links.select_related("created_by", "milestone").defer(
+        "milestone__document", "milestone__findings", "milestone__catalogue", "milestone__row_ids"
+    )
     return [(link, share_link_status(link)) for link in links]
 
 
 @project_view(Role.OWNER)
 @require_http_methods(["GET", "POST"])
 def share_links(request: HttpRequest, project: Project) -> HttpResponse:
-    form = ShareLinkForm(request.POST or None)
+    milestones = milestone_list(project)
+    form = ShareLinkForm(request.POST or None, milestones=milestones)
     new_url = None
     if request.method == "POST" and form.is_valid():
         _, token = share_link_create(
@@ -40,10 +41,11 @@ def share_links(request: HttpRequest, project: Project) -> HttpResponse:
             user=request.user,
             label=form.cleaned_data["label"],
             expires_at=form.expires_at,
+            milestone=form.milestone,
         )
         # The token exists only in this response: it is stored as a hash.
         new_url = request.build_absolute_uri(reverse("share_page", args=[token]))
-        form = ShareLinkForm()
+        form = ShareLinkForm(milestones=milestones)
     context = {"project": project, "form": form, "links": _links(project), "new_url": new_url}
     template = (
         "planner/share/links.html#share-panel" if request.htmx else "planner/share/links.html"
@@ -60,7 +62,8 @@ def share_link_revoke_view(request: HttpRequest, project: Project, link_id: int)
     link.project = project
     share_link_revoke(link, request.user)
     if request.htmx:
-        context = {"project": project, "form": ShareLinkForm(), "links": _links(project)}
+        form = ShareLinkForm(milestones=milestone_list(project))
+        context = {"project": project, "form": form, "links": _links(project)}
         return render(request, "planner/share/links.html#share-panel", context)
     return redirect("share_links", project_id=project.pk)
 
@@ -73,16 +76,16 @@ def _shared(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _open_link(token: str) -> tuple[ShareLink, dict]:
+def _open_link(token: str) -> tuple[ShareLink, Shown]:
     link = share_link_resolve(token)
     share_link_record_use(link)
-    return link, plan_document(link.project)
+    return link, link_shown(link)
 
 
 @require_GET
 def share_page(request: HttpRequest, token: str) -> HttpResponse:
-    link, document = _open_link(token)
-    context = {"plan": plan_view(document), "project": link.project, "link": link, "token": token}
+    link, shown = _open_link(token)
+    context = {"plan": shown.view(), "project": link.project, "link": link, "token": token}
     return _shared(render(request, "planner/share/page.html", context))
 
 
@@ -93,8 +96,13 @@ def share_pdf(request: HttpRequest, token: str) -> HttpResponse:
     The reader's request only queues the render (a worker builds it, as for the
     team's report page), so a large plan never holds a web worker.
     """
-    link, document = _open_link(token)
-    report = report_request(project=link.project, user=None, document=document)
+    link, shown = _open_link(token)
+    document, extras = (
+        milestone_report_input(link.project, link.milestone)
+        if link.milestone is not None
+        else (shown.document, None)
+    )
+    report = report_request(project=link.project, user=None, document=document, extras=extras)
     pdf = report_pdf(report)
     if pdf is None:
         context = {"project": link.project, "token": token, "report": report}
@@ -117,8 +125,8 @@ def share_report_status(request: HttpRequest, token: str, report_id: int) -> Htt
 
 @require_GET
 def share_markdown(request: HttpRequest, token: str) -> HttpResponse:
-    link, document = _open_link(token)
-    response = HttpResponse(plan_markdown(document), content_type="text/markdown; charset=utf-8")
+    link, shown = _open_link(token)
+    response = HttpResponse(shown.markdown(), content_type="text/markdown; charset=utf-8")
     filename = f"{slugify(link.project.name) or 'plan'}.md"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return _shared(response)

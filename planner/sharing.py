@@ -15,13 +15,19 @@ from django.utils import timezone
 
 from accounts.models import new_token, token_hash
 from planner import activity
-from planner.models import Project, ShareLink
+from planner.models import Milestone, Project, ShareLink
 
 
 def share_link_create(
-    *, project: Project, user, label: str = "", expires_at: datetime | None = None
+    *,
+    project: Project,
+    user,
+    label: str = "",
+    expires_at: datetime | None = None,
+    milestone: Milestone | None = None,
 ) -> tuple[ShareLink, str]:
-    """A new link; the token is returned here once and only its hash is stored."""
+    """A new link to the live plan, or to a milestone; the token is returned here once and
+    only its hash is stored."""
     token = new_token()
     with transaction.atomic():
         link = ShareLink.objects.create(
@@ -30,6 +36,7 @@ def share_link_create(
             label=label,
             created_by=user,
             expires_at=expires_at,
+            milestone=milestone,
         )
         expiry = f"expires {expires_at:%Y-%m-%d %H:%M}" if expires_at else "never expires"
         activity.record(
@@ -50,7 +57,7 @@ def share_link_resolve(token: str) -> ShareLink:
     work is the same: hash it, then one indexed lookup that only matches live links.
     """
     link = (
-        ShareLink.objects.select_related("project__team")
+        ShareLink.objects.select_related("project__team", "milestone")
         .filter(token_hash=token_hash(token), revoked_at=None, project__archived=False)
         .filter(Q(expires_at=None) | Q(expires_at__gt=timezone.now()))
         .first()

@@ -87,7 +87,10 @@ def report_build(report_id: int) -> str:
         if document is None:
             raise ValueError("This report has no plan document to render; request it again.")
         pdf = render_pdf(
-            document, team_name=report.project.team.name, progress=_Heartbeat(report_id)
+            document,
+            team_name=report.project.team.name,
+            progress=_Heartbeat(report_id),
+            extras=report.extras,
         )
     except Exception as exc:
         Report.objects.filter(pk=report_id).update(

@@ -43,4 +43,5 @@ urlpatterns = [
     path("", include("planner.example_urls")),
     path("projects/<int:project_id>/findings/what-if/", what_if_views.what_if, name="what_if"),
     path("", include("planner.diagram_urls")),
+    path("", include("planner.milestone_urls")),
 ]

@@ -12,7 +12,8 @@ from django.urls import reverse
 from accounts.models import Role, new_token, token_hash
 from planner.catalogue import load_catalogue
 from planner.importing import plan_import
-from planner.models import ShareLink
+from planner.milestones import milestone_create, review_request
+from planner.models import Boundary, ShareLink
 from tests.browser.helpers import axe_check, goto
 from tests.conftest import make_team, make_user
 
@@ -113,5 +114,39 @@ def test_what_if_panel_passes_axe_and_csp_with_and_without_htmx(
     axe_check(page)
     goto(page, page.url)  # the same address without htmx: the whole page with the result
     assert page.locator("#what-if h3:text('Would disappear')").count() == 1
+    axe_check(page)
+    assert csp_errors == []
+
+
+def test_milestone_and_compare_pages_pass_axe_and_csp(
+    page, live_server, log_in, csp_errors, demo_project
+):
+    owner, project = demo_project
+    viewer = make_user("viewer@example.com")
+    project.team.membership_set.create(user=viewer, role=Role.VIEWER)
+    first = milestone_create(project=project, user=owner, name="Design review 1")
+    Boundary.objects.filter(project=project, name="Chat core").update(name="Messaging core")
+    second = milestone_create(project=project, user=owner, name="Design review 2")
+    review_request(milestone=second, reviewers=[owner, viewer], user=owner, url="/")
+    compare = reverse("compare", args=[project.pk])
+    urls = [
+        reverse("milestones", args=[project.pk]),
+        reverse("milestone", args=[project.pk, second.pk]),
+        reverse("milestone_report", args=[project.pk, second.pk]),
+        f"{compare}?old={first.pk}&new=current",
+        f"{compare}?old={first.pk}&new={second.pk}",
+    ]
+    log_in(owner)
+    for url in urls:
+        goto(page, live_server.url + url)
+        axe_check(page)
+    log_in(viewer)  # asked to review: the answer form, without the request form
+    goto(page, live_server.url + urls[1])
+    axe_check(page)
+    token = new_token()
+    ShareLink.objects.create(
+        project=project, token_hash=token_hash(token), created_by=owner, milestone=second
+    )
+    goto(page, live_server.url + reverse("share_page", args=[token]))
     axe_check(page)
     assert csp_errors == []

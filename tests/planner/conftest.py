@@ -25,10 +25,14 @@ def demo_pdf(django_db_setup, django_db_blocker) -> bytes:
 class StandInRenderer:
     pdf: bytes
     documents: list[dict] = field(default_factory=list)
+    extras: list[dict | None] = field(default_factory=list)
 
-    def __call__(self, document: dict, *, team_name: str = "", progress=None, **_) -> bytes:
-        report_html(document, team_name=team_name)
+    def __call__(
+        self, document: dict, *, team_name: str = "", progress=None, extras=None, **_
+    ) -> bytes:
+        report_html(document, team_name=team_name, extras=extras)
         self.documents.append(document)
+        self.extras.append(extras)
         if progress:
             progress(25)
             progress(85)

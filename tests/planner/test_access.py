@@ -24,6 +24,7 @@ SAMPLE_KWARGS = {
     "fmt": "svg",
     "thread_id": 1,
     "item_id": 1,
+    "milestone_id": 1,
 }
 
 
@@ -106,6 +107,8 @@ EDIT_URLS = [
     "finding_dismiss",
     "project_settings",
     "improvement_track",
+    "milestone_new",
+    "milestone_review_request",
 ]
 
 
