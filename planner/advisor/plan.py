@@ -362,7 +362,9 @@ class Plan:
         """Each external service once (case-insensitive), with where it was named."""
         found: dict[str, tuple[str, Evidence]] = {}
         for service in split_services(self.context["external_services"]):
-            found.setdefault(service.lower(), (service, self.ctx("external_services")))
+            # The service's own line of the answer: its findings cite it, not the list.
+            named = evidence("context", "context", "external_services", service)
+            found.setdefault(service.lower(), (service, named))
         for step in self.journey_steps:
             for service in split_services(step["external_services"]):
                 found.setdefault(

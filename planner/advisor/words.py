@@ -87,6 +87,11 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
+def verb(subjects: list, base: str) -> str:
+    """The verb agreeing with a list of subjects: "listQueue lists", "A and B list"."""
+    return base + "s" if len(subjects) == 1 else base
+
+
 def listing(names: list[str], limit: int = 5) -> str:
     """ "A", "A and B", "A, B and C", "A, B, C, D, E and 3 more"."""
     names = [n for n in names if n]

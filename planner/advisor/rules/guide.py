@@ -32,10 +32,10 @@ from planner.advisor.plan import (
     row_evidence,
     technique_evidence,
 )
-from planner.advisor.rules.gaps import FAILURE_HANDLING_SLUGS, failure_story
+from planner.advisor.rules.gaps import ADDRESSED_SHOWN, FAILURE_HANDLING_SLUGS, failure_story
 from planner.advisor.rules.red_flags import PERFORMANCE_WORDS
 from planner.advisor.rules.skips import may_skip
-from planner.advisor.words import listing, plural, tool
+from planner.advisor.words import listing, plural, tool, verb
 from planner.catalogue_data import BY_SLUG
 
 READS = {"query", "realtime"}
@@ -254,7 +254,7 @@ def rf_cross_boundary_write(plan: Plan) -> Iterator[Hit]:
             ev,
             {
                 "ops": listing([op["name"] for op in ops], 3),
-                "verb": "writes" if len(ops) == 1 else "write",
+                "verb": verb(ops, "write"),
                 "boundaries": listing(boundaries, 4),
                 "entities": listing(entities, 4),
                 "label": listing(boundaries, 3),
@@ -305,8 +305,14 @@ def rec_circuit_breaker(plan: Plan) -> Iterator[Hit]:
         return
     used = plan.adopted(*FAILURE_HANDLING_SLUGS) + plan.technique_used(*FAILURE_HANDLING_SLUGS)
     named = [plan.services_in(row_text(row)) for row in used]  # none named: every service
-    plan_wide = any(not names for names in named)
-    covered = set().union(*named) if named else set()
+    # An answer that already says "retried with backoff" or "times out" is the mechanism.
+    said = {
+        name: answers
+        for name, answers in plan.failure_answers.items()
+        if any(MECHANISM_WORDS.search(ev["text"]) for ev in answers)
+    }
+    plan_wide = any(not names for names in named) or "" in said
+    covered = (set().union(*named) if named else set()) | set(said)
     open_names = [name for name, _ in services if not plan_wide and name.lower() not in covered]
     small = plan.small_team or plan.small_scale
     what = "timeout with retry" if small else "circuit breaker or timeout-and-retry"
@@ -319,6 +325,8 @@ def rec_circuit_breaker(plan: Plan) -> Iterator[Hit]:
     stakes = plan.context["sensitivity"] == "payments" or plan.context["ai"] == "core"
     ev = [where for name, where in services if name in open_names][:5] or [services[0][1]]
     done = [] if open_names else plan.acted_on(*FAILURE_HANDLING_SLUGS, considered=False)
+    if not open_names and not done:
+        done = [ev for answers in said.values() for ev in answers][:ADDRESSED_SHOWN]
     shown = open_names or [name for name, _ in services]
     yield Hit(
         "circuit-breaker",
@@ -333,6 +341,11 @@ def rec_circuit_breaker(plan: Plan) -> Iterator[Hit]:
         severity=MEDIUM if stakes else None,
         addressed_by=done,
     )
+
+
+MECHANISM_WORDS = re.compile(
+    r"\b(time ?outs?|timed out|times out|retr(y|ies|ied)|circuit|backoff)\b", re.IGNORECASE
+)
 
 
 def row_text(row: dict) -> str:
@@ -445,7 +458,7 @@ def _flagged_elsewhere(plan: Plan, slug: str) -> bool:
     severity=INFO,
     level="6",
     title="Indexes and no N+1 for list queries",
-    message="{ops} list data. Lists grow: index what they filter and sort by, and load "
+    message="{ops} {verb} data. Lists grow: index what they filter and sort by, and load "
     "related rows in one query instead of one per item (N+1).",
     action="Plan query optimisation in Level 6: indexes for these queries and eager "
     "loading of their related data.",
@@ -462,7 +475,7 @@ def rec_list_queries(plan: Plan) -> Iterator[Hit]:
         yield Hit(
             "query-optimization",
             ev,
-            {"ops": listing([op["name"] for op in lists], 3)},
+            {"ops": listing([op["name"] for op in lists], 3), "verb": verb(lists, "list")},
             addressed_by=done,
         )
 
@@ -489,7 +502,7 @@ def rec_batch_operations(plan: Plan) -> Iterator[Hit]:
         ev = [row_evidence("operation", op, op["trigger"] or op["category"]) for op in bulk[:10]]
         params = {
             "ops": listing([op["name"] for op in bulk], 3),
-            "verb": "handles" if len(bulk) == 1 else "handle",
+            "verb": verb(bulk, "handle"),
         }
         yield Hit("batch-operations", ev, params, addressed_by=plan.acted_on("batch-operations"))
 

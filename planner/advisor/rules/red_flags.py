@@ -41,9 +41,16 @@ PRINCIPLE_WORDS = re.compile(
     r"\bloose(ly)? coupl\w*|\bclean architecture\b|\bmodern\b|\bscalab(le|ility)\b",
     re.IGNORECASE,
 )
+# Adopted to learn it: a fair reason for a hobby project, but not a problem of the plan.
+LEARNING_WORDS = re.compile(
+    r"\b(to learn|learn(ing)? (how|about)|i want to learn|for learning|to try( out)?|"
+    r"to play with|to experiment|for fun|for my (cv|resume|résumé|portfolio)|curious)\b",
+    re.IGNORECASE,
+)
 AFFIRMATIVE = re.compile(r"^\s*(yes|yep|separate|we will separate|a separate)\b", re.IGNORECASE)
 AUTH_WORDS = re.compile(r"\b(auth\w*|identity|login|iam|sso|permissions?)\b", re.IGNORECASE)
 
+TEAM_WORDS = {"solo": "a solo developer", "20+": "more than 20 engineers"}
 STAGE_WORDS = {
     "prototype": "the prototype stage",
     "mvp": "the MVP stage",
@@ -114,7 +121,7 @@ def rf_microservices(plan: Plan) -> Iterator[Hit]:
         return
     for decision in plan.adopted("microservices"):
         parts = [
-            lower_first(LABELS[k].get(plan.context[k], ""))
+            TEAM_WORDS.get(plan.context[k]) or lower_first(LABELS[k].get(plan.context[k], ""))
             for k in ("team_size", "scale")
             if plan.context[k]
         ]
@@ -227,7 +234,7 @@ def rf_scale_years_away(plan: Plan) -> Iterator[Hit]:
     title="Separate boundaries that always work together",
     message="{names} are separate boundaries, yet every one of their operations touches "
     "{shared}. Boundaries that always change together should be one.",
-    action="Merge them, or move {shared} so that one boundary owns it.",
+    action="Merge them, or move {shared} so that one boundary owns {it}.",
     many=(
         "clusters",
         "{count} groups of separate boundaries always work on the same entities: {names}.",
@@ -277,7 +284,12 @@ def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
         yield Hit(
             joined_subject(members),
             ev[:10],
-            {"names": listing(members), "shared": listing(shared), "label": listing(members, 3)},
+            {
+                "names": listing(members),
+                "shared": listing(shared),
+                "it": "it" if len(shared) == 1 else "them",
+                "label": listing(members, 3),
+            },
         )
 
 
@@ -303,6 +315,11 @@ def rf_pattern_no_problem(plan: Plan) -> Iterator[Hit]:
             why = "with no problem recorded and nothing from earlier levels linked"
         elif BEST_PRACTICE_WORDS.search(f"{decision['problem']} {decision['rationale']}"):
             why = "because it is a best practice, not because of a problem in this plan"
+        elif LEARNING_WORDS.search(f"{decision['problem']} {decision['rationale']}"):
+            why = (
+                "to learn it, not for a problem this plan has (fair for a hobby project: "
+                "if learning is the point, dismiss this with that reason)"
+            )
         elif (
             heavy(decision["pattern"])
             and PRINCIPLE_WORDS.search(decision["problem"])
