@@ -77,6 +77,12 @@ def tool(platform: str, need: str) -> str:
     return PLATFORM_TOOLS.get(platform, GENERIC_TOOLS).get(need, GENERIC_TOOLS[need])
 
 
+def tool_note(platform: str, need: str) -> str:
+    """ " (Active Job)" after a generic phrase, or "" when the platform has no tool of its
+    own to name: "a background job (a background job queue)" says nothing twice."""
+    return f" ({tool(platform, need)})" if platform in PLATFORM_TOOLS else ""
+
+
 def platform_name(platform: str) -> str:
     name = PLATFORM_NAMES.get(platform, "")
     return name if name and platform != "other" else "your framework"

@@ -35,7 +35,7 @@ from planner.advisor.plan import (
 from planner.advisor.rules.gaps import ADDRESSED_SHOWN, FAILURE_HANDLING_SLUGS, failure_story
 from planner.advisor.rules.red_flags import PERFORMANCE_WORDS
 from planner.advisor.rules.skips import may_skip
-from planner.advisor.words import listing, plural, tool, verb
+from planner.advisor.words import listing, plural, tool_note, verb
 from planner.catalogue_data import BY_SLUG
 
 READS = {"query", "realtime"}
@@ -163,7 +163,7 @@ def rec_separate_realtime_batch(plan: Plan) -> Iterator[Hit]:
     level="3",
     title="A slow call while the user waits",
     message="{what} while the user waits ({where}). When it is slow or down, so is the screen.",
-    action="Move it to a background job ({jobs}) and show the result when it arrives, or "
+    action="Move it to a background job{jobs} and show the result when it arrives, or "
     "give the call a short timeout and a fallback.",
     many=(
         "calls",
@@ -173,15 +173,21 @@ def rec_separate_realtime_batch(plan: Plan) -> Iterator[Hit]:
     ),
 )
 def rf_slow_call_in_immediate(plan: Plan) -> Iterator[Hit]:
-    jobs = tool(plan.context["platform"], "jobs")
+    jobs = tool_note(plan.context["platform"], "jobs")
     immediate = [op for op in plan.operations if op["category"] == "immediate"]
     fast_steps: dict[str, list[dict]] = {}  # service -> the fast steps that name it
     for step in plan.journey_steps:
         if step["timing"] == "fast" and step["external_services"]:
             for name in plan.services_in(step["external_services"]):
                 fast_steps.setdefault(name, []).append(step)
+    reported: set[str] = set()  # operations already named for a service they call
     for name, _ in plan.services:
-        ops = [op for op in plan.callers(name) if op["category"] == "immediate"]
+        ops = [
+            op
+            for op in plan.callers(name)
+            if op["category"] == "immediate" and not called_by(op, name)
+        ]
+        reported.update(op["name"] for op in ops)
         steps = fast_steps.get(name.lower(), [])
         if not ops and not steps:
             continue
@@ -191,7 +197,9 @@ def rf_slow_call_in_immediate(plan: Plan) -> Iterator[Hit]:
         params = {"what": f"{name} is called", "where": where, "jobs": jobs, "label": name}
         done = failure_story(plan, name)
         yield Hit(name.lower(), ev, params, addressed_by=done)
-    slow = [op for op in immediate if op["latency"] in SLOW_LATENCIES]
+    slow = [
+        op for op in immediate if op["latency"] in SLOW_LATENCIES and op["name"] not in reported
+    ]
     if slow:
         ev = [row_evidence("operation", op, LABELS_LATENCY.get(op["latency"], "")) for op in slow]
         verb = "takes" if len(slow) == 1 else "take"
@@ -206,6 +214,19 @@ def rf_slow_call_in_immediate(plan: Plan) -> Iterator[Hit]:
 
 
 LABELS_LATENCY = {"seconds": "Seconds", "deferred": "Minutes or later"}
+INBOUND_WORDS = re.compile(r"\b(webhooks?|callbacks?)\b", re.IGNORECASE)
+SENDING_VERBS = r"(forwards|sends|posts|pushes|delivers|notifies|reports|calls)"
+
+
+def called_by(op: dict, service: str) -> bool:
+    """The service calls the operation rather than the other way round: its trigger is
+    a webhook or callback, or the service is its subject ("AWS IoT Core forwards a
+    reading")."""
+    trigger = op["trigger"]
+    if INBOUND_WORDS.search(trigger):
+        return True
+    sender = rf"^\s*(the\s+)?{re.escape(service)}\s+{SENDING_VERBS}\b"
+    return re.match(sender, trigger, re.IGNORECASE) is not None
 
 
 @rule(
@@ -360,7 +381,7 @@ def row_text(row: dict) -> str:
     title="Make payment flows safe to retry",
     message="The plan takes payments, but {missing} {verb} not planned. A retried payment "
     "request must never charge twice, and a payment must never be recorded half-way.",
-    action="Plan idempotency keys (Level 6), adopt database transactions ({transactions}) and "
+    action="Plan idempotency keys (Level 6), adopt database transactions{transactions} and "
     "a transactional outbox (Level 5) for the payment flow.",
 )
 def rec_payment_safety(plan: Plan) -> Iterator[Hit]:
@@ -378,7 +399,7 @@ def rec_payment_safety(plan: Plan) -> Iterator[Hit]:
     params = {
         "missing": listing(missing or list(needs)),
         "verb": "is" if len(missing) == 1 else "are",
-        "transactions": tool(plan.context["platform"], "transactions"),
+        "transactions": tool_note(plan.context["platform"], "transactions"),
     }
     yield Hit("idempotency-keys", ev[:5], params, addressed_by=done)
 

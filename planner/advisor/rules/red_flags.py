@@ -243,7 +243,10 @@ def rf_scale_years_away(plan: Plan) -> Iterator[Hit]:
 )
 def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
     """One finding per cluster: boundaries joined by an entity that every operation of
-    each of them touches (its "core" entity), whichever entity it is."""
+    each of them touches (its "core" entity), whichever entity it is, and that each of
+    them changes in an immediate operation. A boundary that only reads another's data in
+    queries, subscriptions or background jobs is the split for different performance
+    needs the guide recommends, not one that always works together."""
     # An integration boundary reads core data by design: isolating it is the advice.
     known_boundaries = {
         b["name"] for b in plan.boundaries if b["name"] and b["reason"] != "external"
@@ -251,15 +254,18 @@ def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
     known_entities = {e["name"] for e in plan.entities if e["name"]}
     core: dict[str, set[str]] = {}  # boundary -> entities every one of its operations touches
     ops_of: dict[str, list[dict]] = {}
+    changed: dict[str, set[str]] = {}  # boundary -> entities its immediate operations touch
     for op in plan.operations:
         if op["boundary"] not in known_boundaries:
             continue
         touched = set(op["entities"]) & known_entities
         ops_of.setdefault(op["boundary"], []).append(op)
         core[op["boundary"]] = core[op["boundary"]] & touched if op["boundary"] in core else touched
+        if op["category"] == "immediate":
+            changed.setdefault(op["boundary"], set()).update(touched)
     sharing: dict[str, list[str]] = {}  # entity -> boundaries whose core holds it
     for boundary in sorted(core):
-        for entity in core[boundary]:
+        for entity in core[boundary] & changed.get(boundary, set()):
             sharing.setdefault(entity, []).append(boundary)
     groups = Clusters()
     for names in sharing.values():
