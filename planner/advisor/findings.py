@@ -127,7 +127,8 @@ class Rule:
         hits = list(self.check(plan))
         for hit in hits:
             if hit.addressed_by is None and self.kind == RECOMMENDATION:
-                hit.addressed_by = plan.acted_on(hit.subject)  # the entry it recommends
+                # The entry it recommends, adopted or planned, or built into the platform.
+                hit.addressed_by = plan.acted_on(hit.subject) or plan.built_in(hit.subject)
             elif hit.addressed_by is None and self.kind == ELIMINATION:
                 hit.addressed_by = plan.respected(hit.subject, hit.level or self.level)
         key = f"{self.id}:"

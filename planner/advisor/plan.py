@@ -13,7 +13,7 @@ from typing import Any
 
 from planner import registry
 from planner.advisor.findings import Evidence, evidence
-from planner.catalogue_data import entry_name
+from planner.catalogue_data import BY_SLUG, entry_name
 
 # Labels of the context's choices, by field ("need" for the three need fields).
 LABELS: dict[str, dict[str, str]] = {
@@ -59,7 +59,7 @@ def says_failure(said: str) -> bool:
 
 
 # What people type for "not yet": never an answer.
-_PUNCTUATION = r"[\s?.!\-_*/…]*"
+_PUNCTUATION = r"[\s?.!\-_*/…—–]*"
 PLACEHOLDER = re.compile(
     _PUNCTUATION + r"(tbd|tba|todo|to ?do|n/?a|na|none yet|wip|later|xxx+|fill in)?" + _PUNCTUATION,
     re.IGNORECASE,
@@ -111,17 +111,20 @@ def mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-NOTE = re.compile(r"\s*\([^)]*\)|\s+[—–-]\s.*$", re.MULTILINE)
+BRACKETED = re.compile(r"\s*\([^)]*\)")
+DASH_NOTE = re.compile(r"\s+[—–-]\s.*$")
 
 
 def split_services(value: str) -> list[str]:
     """External services written one per line or separated by commas/semicolons; a note
-    in brackets or after a dash is not part of the name ("OpenAI API (summaries)")."""
-    if "(" in value or " -" in value or "—" in value or "–" in value:
-        value = NOTE.sub("", value)
+    in brackets or after a dash is not part of the name ("OpenAI API (summaries)",
+    "Stripe - payments, Mailgun – email"), and a placeholder ("n/a", "todo") is no service."""
+    if "(" in value:
+        value = BRACKETED.sub("", value)
     for separator in (",", ";"):
         value = value.replace(separator, "\n")
-    return [part.strip() for part in value.splitlines() if part.strip()]
+    parts = [DASH_NOTE.sub("", part).strip() for part in value.splitlines()]
+    return [part for part in parts if part and not is_placeholder(part)]
 
 
 @dataclass
@@ -341,6 +344,12 @@ class Plan:
                 if t["technique"] in slugs and t["status"] == "not_needed" and t["notes"]
             ]
         return found
+
+    def built_in(self, slug: str) -> list[Evidence]:
+        """The team's platform provides this catalogue entry itself (Convex's caching,
+        Supabase's pooler): the platform is what addresses a recommendation of it."""
+        platforms = BY_SLUG.get(slug, {}).get("builtin_platforms", [])
+        return [self.ctx("platform")] if self.context["platform"] in platforms else []
 
     def respected(self, slug: str, level: str) -> list[Evidence]:
         """What shows a ruled-out entry is kept out: a decision rejecting or deferring it,

@@ -347,7 +347,8 @@ def rec_caching_at_scale(plan: Plan) -> Iterator[Hit]:
     action="Note which queries may read from a replica and which must read the primary.",
 )
 def rec_read_replicas(plan: Plan) -> Iterator[Hit]:
-    if plan.large_scale:
+    # A managed database without replicas to configure (Convex, Firestore) scales reads itself.
+    if plan.large_scale and not (plan.baas and not plan.built_in("read-replicas")):
         yield Hit("read-replicas", [plan.ctx("scale")])
 
 

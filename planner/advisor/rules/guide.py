@@ -418,9 +418,8 @@ def rec_encrypt_pii(plan: Plan) -> Iterator[Hit]:
         return
     sensitivity = LABELS["sensitivity"][plan.context["sensitivity"]]
     sensitivity = "personal data (PII)" if plan.context["sensitivity"] == "pii" else "health data"
-    done = plan.acted_on("encryption", considered=False)
-    if not done and plan.context["platform"] in BY_SLUG["encryption"]["builtin_platforms"]:
-        done = [plan.ctx("platform")]  # the platform encrypts at rest and in transit
+    # Planned, or the platform encrypts at rest and in transit.
+    done = plan.acted_on("encryption", considered=False) or plan.built_in("encryption")
     yield Hit(
         "encryption", [plan.ctx("sensitivity")], {"sensitivity": sensitivity}, addressed_by=done
     )
