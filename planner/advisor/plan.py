@@ -61,9 +61,13 @@ def says_failure(said: str) -> bool:
 # What people type for "not yet": never an answer.
 _PUNCTUATION = r"[\s?.!\-_*/…—–]*"
 PLACEHOLDER = re.compile(
-    _PUNCTUATION + r"(tbd|tba|todo|to ?do|n/?a|na|none yet|wip|later|xxx+|fill in)?" + _PUNCTUATION,
+    _PUNCTUATION
+    + r"(tbd|tba|tbc|todo|to ?do|n[./]?a|none yet|wip|later|xxx+|fill in|fixme)?"
+    + _PUNCTUATION,
     re.IGNORECASE,
 )
+# A note to self, however long: "TODO: ask Bob", "TBD - after the pilot".
+TODO_NOTE = re.compile(r"\s*(tbd|tba|tbc|todo|to ?do|wip|fixme|xxx+)\s*[:\-–—(]", re.IGNORECASE)
 
 
 def text(value: Any) -> str:
@@ -79,7 +83,9 @@ PLACEHOLDER_MAX = 16  # longer text is never a placeholder
 
 
 def is_placeholder(value: str) -> bool:
-    return len(value) <= PLACEHOLDER_MAX and PLACEHOLDER.fullmatch(value) is not None
+    if len(value) <= PLACEHOLDER_MAX and PLACEHOLDER.fullmatch(value) is not None:
+        return True
+    return TODO_NOTE.match(value) is not None
 
 
 def answered(value: Any) -> str:
@@ -123,7 +129,7 @@ def split_services(value: str) -> list[str]:
         value = BRACKETED.sub("", value)
     for separator in (",", ";"):
         value = value.replace(separator, "\n")
-    parts = [DASH_NOTE.sub("", part).strip() for part in value.splitlines()]
+    parts = [DASH_NOTE.sub("", part).strip().rstrip("?!.") for part in value.splitlines()]
     return [part for part in parts if part and not is_placeholder(part)]
 
 

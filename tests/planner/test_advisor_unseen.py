@@ -119,3 +119,18 @@ def test_a_planned_retry_naming_no_service_still_covers_every_service():
         {"external_services": "Stripe"}, techniques=[technique("retry-backoff", notes="All.")]
     )
     assert "REC-CIRCUIT-BREAKER" not in {f.rule_id for f in open_findings(advise(document))}
+
+
+def test_a_note_to_self_is_a_placeholder_however_long_and_a_real_answer_is_not():
+    plan = Plan.from_document(
+        doc(
+            levels={
+                1: {"answers": {"data_when": "TODO: ask Bob", "fast_vs_async": "n.a."}},
+                4: {"answers": {"sync": "TBD - after the pilot", "source_of_truth": "To do: pg"}},
+                2: {"answers": {"updated_together": "To do lists and items, together."}},
+            }
+        )
+    )
+    assert plan.levels["1"].answers == {"data_when": "", "fast_vs_async": ""}
+    assert plan.levels["4"].answers == {"sync": "", "source_of_truth": ""}
+    assert plan.levels["2"].answer("updated_together") == "To do lists and items, together."
