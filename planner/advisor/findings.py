@@ -180,7 +180,7 @@ class Rule:
         subject = f"many-{noun}"
         done: list[Evidence] = []
         if members[0].addressed_by:  # a group of addressed hits: what covers them, once each
-            message = "{count} {noun} are covered already: {names}."
+            message = "{count} {noun}, each covered already: {names}."
             subject += "-addressed"
             for h in members:
                 done += [item for item in h.addressed_by or () if item not in done]

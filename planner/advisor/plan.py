@@ -392,6 +392,13 @@ class Plan:
     def services(self) -> list[tuple[str, Evidence]]:
         return self.external_services()
 
+    def all_services_evidence(self) -> Evidence:
+        """Where the plan lists its external services as a whole: the context's answer,
+        else the first journey step that names one."""
+        if self.context["external_services"]:
+            return self.ctx("external_services")
+        return self.services[0][1]
+
     @cached_property
     def failure_sentences(self) -> list[tuple[Evidence, set[str]]]:
         """Sentences of free-text answers that say how a failure is handled ("times out",

@@ -162,12 +162,17 @@ def context_line(context: object) -> str:
 SERVICE_RULES = {"GAP-EXTERNAL-NO-FAILURE", "RF-SLOW-CALL-IN-IMMEDIATE", "REC-ISOLATE-INTEGRATIONS"}
 
 
-def addressed_headline(rule_id: str, subject: str, evidence: list | tuple) -> str:
+def addressed_headline(
+    rule_id: str, subject: str, evidence: list | tuple, message: str = ""
+) -> str:
     """What an addressed finding was about, without its "is missing" message: the rule's
     title and the row, service or question it concerned ("External service without
-    failure handling: Stripe"). A catalogue entry is named by the title already."""
+    failure handling: Stripe"). A catalogue entry is named by the title already; a
+    group of addressed findings is counted and named by its message."""
     rule = RULES.get(rule_id)
     title = rule.title if rule else rule_id
+    if subject.startswith("many-") and subject.endswith("-addressed") and message:
+        return f"{title} — {message}"
     if subject in BY_SLUG or subject.startswith(("level-", "many-")) or not subject:
         return title
     name = ""

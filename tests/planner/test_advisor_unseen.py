@@ -3,6 +3,7 @@ small plan each (pure, no database)."""
 
 from planner.advisor import advise, open_findings
 from planner.advisor.plan import Plan
+from planner.templatetags.advisor import headline
 from tests.planner.test_advisor import decision, doc, find, ids
 from tests.planner.test_advisor_guide import addressed, op, technique
 
@@ -55,7 +56,7 @@ def test_many_addressed_findings_of_one_rule_are_one_finding():
     document = doc({"external_services": "\n".join(names)}, {1: {"answers": answers}})
     (grouped,) = addressed(advise(document), "GAP-EXTERNAL-NO-FAILURE")
     assert grouped.subject == "many-services-addressed"
-    assert grouped.message.startswith("20 services are covered already: Partner 0")
+    assert grouped.message.startswith("20 services, each covered already: Partner 0")
     assert [e["name"] for e in grouped.addressed_by] == ["external_services"]
 
 
@@ -134,3 +135,18 @@ def test_a_note_to_self_is_a_placeholder_however_long_and_a_real_answer_is_not()
     assert plan.levels["1"].answers == {"data_when": "", "fast_vs_async": ""}
     assert plan.levels["4"].answers == {"sync": "", "source_of_truth": ""}
     assert plan.levels["2"].answer("updated_together") == "To do lists and items, together."
+
+
+def test_a_group_of_addressed_findings_is_headed_by_its_count_and_names():
+    names = [f"Partner {i}" for i in range(20)]
+    answers = {"external_services": "Every partner call times out after 5 s and is retried."}
+    document = doc({"external_services": "\n".join(names)}, {1: {"answers": answers}})
+    (grouped,) = addressed(advise(document), "GAP-EXTERNAL-NO-FAILURE")
+    assert headline(grouped) == (
+        "External service without failure handling — 20 services, each covered already: "
+        "Partner 0, Partner 1, Partner 10, Partner 11, Partner 12, Partner 13, Partner 14, "
+        "Partner 15, Partner 16, Partner 17 and 10 more."
+    )
+    (observability,) = find(advise(document), "REC-OBSERVABILITY")
+    assert [e["name"] for e in observability.evidence][-1] == "external_services"
+    assert "Partner 19" in observability.evidence[-1]["text"]

@@ -344,7 +344,8 @@ def rec_circuit_breaker(plan: Plan) -> Iterator[Hit]:
         "backoff in Level 6 for background calls."
     )
     stakes = plan.context["sensitivity"] == "payments" or plan.context["ai"] == "core"
-    ev = [where for name, where in services if name in open_names][:5] or [services[0][1]]
+    ev = [where for name, where in services if name in open_names][:5]
+    ev = ev or [plan.all_services_evidence()]
     done = [] if open_names else plan.acted_on(*FAILURE_HANDLING_SLUGS, considered=False)
     if not open_names and not done:
         done = [ev for answers in said.values() for ev in answers][:ADDRESSED_SHOWN]
@@ -545,7 +546,7 @@ def rec_observability(plan: Plan) -> Iterator[Hit]:
         ev.append(plan.ctx("stage"))
         reasons.append("The product is live")
     if plan.services:
-        ev.append(plan.services[0][1])
+        ev.append(plan.all_services_evidence())
         count = plural(len(plan.services), "external service")
         reasons.append(f"{'it' if reasons else 'The plan'} depends on {count}")
     if ev:
