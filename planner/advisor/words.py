@@ -6,6 +6,8 @@ another platform". Evidence keeps the keys that link to the answer; pages show
 `evidence_label(item)`, a label a person reads, instead of the key.
 """
 
+import re
+
 from planner import registry
 from planner.advisor.findings import RULES, Evidence
 from planner.catalogue_data import BY_SLUG, entry_name
@@ -96,6 +98,15 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
 def verb(subjects: list, base: str) -> str:
     """The verb agreeing with a list of subjects: "listQueue lists", "A and B list"."""
     return base + "s" if len(subjects) == 1 else base
+
+
+def be(name: str) -> str:
+    """ "is" or "are" for a catalogue entry's name: "Read replicas are", "Database
+    sharding is", "CQRS is" (a note in brackets aside)."""
+    words = re.sub(r"\s*\([^)]*\)\s*$", "", name).split()
+    last = words[-1] if words else ""
+    plural = last.endswith("s") and not last.isupper() and not last.endswith(("ss", "is", "us"))
+    return "are" if plural else "is"
 
 
 def listing(names: list[str], limit: int = 5) -> str:

@@ -150,3 +150,11 @@ def test_a_group_of_addressed_findings_is_headed_by_its_count_and_names():
     (observability,) = find(advise(document), "REC-OBSERVABILITY")
     assert [e["name"] for e in observability.evidence][-1] == "external_services"
     assert "Partner 19" in observability.evidence[-1]["text"]
+
+
+def test_a_plural_entry_name_takes_a_plural_verb():
+    document = doc({"stage": "prototype", "scale": "lt100"}, decisions=[decision("read-replicas")])
+    (flag,) = find(advise(document), "RF-SCALE-YEARS-AWAY")
+    assert flag.message.startswith("Read replicas are adopted")
+    (motive,) = find(advise(document), "RF-PATTERN-NO-PROBLEM")
+    assert motive.message.startswith("Read replicas are adopted with no problem recorded")

@@ -35,7 +35,7 @@ from planner.advisor.plan import (
 from planner.advisor.rules.gaps import ADDRESSED_SHOWN, FAILURE_HANDLING_SLUGS, failure_story
 from planner.advisor.rules.red_flags import PERFORMANCE_WORDS
 from planner.advisor.rules.skips import may_skip
-from planner.advisor.words import listing, plural, tool_note, verb
+from planner.advisor.words import be, listing, plural, tool_note, verb
 from planner.catalogue_data import BY_SLUG
 
 READS = {"query", "realtime"}
@@ -432,7 +432,7 @@ def rec_encrypt_pii(plan: Plan) -> Iterator[Hit]:
     severity=MEDIUM,
     level="5",
     title="A ruled-out pattern adopted anyway",
-    message="{name} is adopted although this context rules it out: {why}",
+    message="{name} {be} adopted although this context rules it out: {why}",
     action="Reject or defer {name}, or record the measured problem that forces it and "
     "link the row that shows it.",
 )
@@ -455,7 +455,7 @@ def rf_pattern_ruled_out(plan: Plan) -> Iterator[Hit]:
             yield Hit(
                 slug,
                 hit.evidence + from_row,
-                {"name": plan.entry_name(slug), "why": why},
+                {"name": plan.entry_name(slug), "be": be(plan.entry_name(slug)), "why": why},
                 severity=severity,
             )
 

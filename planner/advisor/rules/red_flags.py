@@ -14,7 +14,7 @@ from planner.advisor.plan import (
     mentions,
     row_evidence,
 )
-from planner.advisor.words import listing
+from planner.advisor.words import be, listing
 from planner.catalogue_data import BY_SLUG
 
 # How many boundaries a team of this size can reasonably own and run.
@@ -135,7 +135,7 @@ def rf_microservices(plan: Plan) -> Iterator[Hit]:
     severity=MEDIUM,
     level="5",
     title="Caching before a performance problem",
-    message="{name} is adopted, but no performance problem is recorded for it. Caching "
+    message="{name} {be} adopted, but no performance problem is recorded for it. Caching "
     "before measuring adds invalidation bugs for speed nobody asked for.",
     action="Name the slow path it fixes (link the operation and its latency), or defer it "
     "until a measurement shows the need.",
@@ -153,7 +153,10 @@ def rf_caching_no_problem(plan: Plan) -> Iterator[Hit]:
         yield Hit(
             decision["pattern"],
             _decision_evidence(decision),
-            {"name": plan.entry_name(decision["pattern"])},
+            {
+                "name": plan.entry_name(decision["pattern"]),
+                "be": be(plan.entry_name(decision["pattern"])),
+            },
         )
 
 
@@ -210,10 +213,11 @@ def rf_scale_years_away(plan: Plan) -> Iterator[Hit]:
     stage = " with ".join(p for p in stage_parts if p) or "this stage"
     ctx_ev = [plan.ctx(k) for k in ("stage", "scale") if plan.context[k]]
     for decision in plan.adopted(*FAR_SCALE_SLUGS):
+        name = plan.entry_name(decision["pattern"])
         yield Hit(
             decision["pattern"],
             ctx_ev + _decision_evidence(decision),
-            {"what": f"{plan.entry_name(decision['pattern'])} is adopted", "stage": stage},
+            {"what": f"{name} {be(name)} adopted", "stage": stage},
         )
     if plan.context["stage"] == "prototype" and plan.large_scale:
         yield Hit(
@@ -305,7 +309,7 @@ def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
     severity=MEDIUM,
     level="5",
     title="A pattern with no problem to solve",
-    message="{name} is adopted {why}. A pattern without a problem is cost without benefit.",
+    message="{name} {be} adopted {why}. A pattern without a problem is cost without benefit.",
     action="Name the problem from an earlier level that it solves (and link it), or defer it.",
     many=(
         "patterns",
@@ -337,9 +341,9 @@ def rf_pattern_no_problem(plan: Plan) -> Iterator[Hit]:
         else:
             continue
         subject = decision["pattern"] or "(unnamed)"
-        yield Hit(
-            subject, _decision_evidence(decision), {"name": plan.entry_name(subject), "why": why}
-        )
+        name = plan.entry_name(subject)
+        params = {"name": name, "be": be(name), "why": why}
+        yield Hit(subject, _decision_evidence(decision), params)
 
 
 def heavy(slug: str) -> bool:
