@@ -42,11 +42,13 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     columns = ("recall", 9), ("forbidden", 9), ("findings", 8), ("open", 5), ("ms", 8)
-    header = f"{'scenario':<26} " + " ".join(f"{name:>{width}}" for name, width in columns)
+    every = scenarios()
+    wide = max(26, *(len(s.slug) for s in every))
+    header = f"{'scenario':<{wide}} " + " ".join(f"{name:>{width}}" for name, width in columns)
     print(header)
     print("-" * len(header))
     rows, hit, expected, forbidden, problems = [], 0, 0, 0, 0
-    for scenario in scenarios():
+    for scenario in every:
         findings, ms = timed(scenario.document(), args.runs)
         outcome = judge(scenario, findings)
         total = outcome.hit + len(outcome.missing)
@@ -54,7 +56,7 @@ def main() -> None:
         forbidden += len(outcome.forbidden)
         problems += bool(outcome.problems)
         print(
-            f"{scenario.slug:<26} {outcome.hit:>4}/{total:<4} {len(outcome.forbidden):>9} "
+            f"{scenario.slug:<{wide}} {outcome.hit:>4}/{total:<4} {len(outcome.forbidden):>9} "
             f"{outcome.findings:>8} {outcome.open:>5} {ms:>8.1f}"
         )
         if args.verbose:
@@ -75,7 +77,7 @@ def main() -> None:
     print("-" * len(header))
     recall = hit / expected if expected else 1.0
     print(
-        f"{'total':<26} {hit:>4}/{expected:<4} {forbidden:>9}   recall {recall:.0%}, "
+        f"{'total':<{wide}} {hit:>4}/{expected:<4} {forbidden:>9}   recall {recall:.0%}, "
         f"{problems} of {len(rows)} scenarios with a problem"
     )
     RESULTS.mkdir(parents=True, exist_ok=True)

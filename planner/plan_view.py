@@ -153,7 +153,9 @@ def _finding_dict(finding: Any) -> dict[str, Any]:
     if status == "open" and addressed_by:
         status = "addressed"
     if status == "addressed":  # said as what it was about, not as what is missing
-        headline = addressed_headline(get("rule_id", ""), get("subject", ""), get("evidence", ()))
+        headline = addressed_headline(
+            get("rule_id", ""), get("subject", ""), get("evidence", ()), get("message", "")
+        )
     else:
         headline = get("message", "")
     return {

@@ -127,19 +127,25 @@ class Rule:
         hits = list(self.check(plan))
         for hit in hits:
             if hit.addressed_by is None and self.kind == RECOMMENDATION:
-                hit.addressed_by = plan.acted_on(hit.subject)  # the entry it recommends
+                # The entry it recommends, adopted or planned, or built into the platform.
+                hit.addressed_by = plan.acted_on(hit.subject) or plan.built_in(hit.subject)
             elif hit.addressed_by is None and self.kind == ELIMINATION:
                 hit.addressed_by = plan.respected(hit.subject, hit.level or self.level)
         key = f"{self.id}:"
         still_open = [
             h for h in hits if not h.addressed_by and key + h.subject not in plan.dismissed
         ]
-        if self.many is None or len(still_open) <= GROUP_AT:
+        addressed = [h for h in hits if h.addressed_by and key + h.subject not in plan.dismissed]
+        if self.many is None or (len(still_open) <= GROUP_AT and len(addressed) <= GROUP_AT):
             return [self.finding(h, plan.dismissed.get(key + h.subject)) for h in hits]
-        # Many open ones: only the rest are built one by one (a large plan has thousands).
-        rest = [h for h in hits if h.addressed_by or key + h.subject in plan.dismissed]
-        found = [self.finding(h, plan.dismissed.get(key + h.subject)) for h in rest]
-        return found + [self.grouped(still_open)]
+        # Many of a kind (a large plan has thousands): each group becomes one finding, the
+        # rest are built one by one.
+        found = [self.grouped(group) for group in (still_open, addressed) if len(group) > GROUP_AT]
+        grouped = {
+            id(h) for group in (still_open, addressed) if len(group) > GROUP_AT for h in group
+        }
+        rest = [h for h in hits if id(h) not in grouped]
+        return [self.finding(h, plan.dismissed.get(key + h.subject)) for h in rest] + found
 
     def finding(self, hit: Hit, dismissed: str | None = None) -> Finding:
         params = {"subject": hit.subject, **hit.params}
@@ -157,7 +163,8 @@ class Rule:
         )
 
     def grouped(self, members: list[Hit]) -> Finding:
-        """One finding for many open hits: the rows named, the most severe severity."""
+        """One finding for many open (or many addressed) hits: the rows named, the most
+        severe severity and, for addressed ones, what covers them."""
         noun, message, action = self.many  # type: ignore[misc]
         names = [
             h.params.get("label")
@@ -170,6 +177,13 @@ class Rule:
         if len(names) > GROUP_NAMES:
             shown += f" and {len(names) - GROUP_NAMES} more"
         severities = {h.severity or self.severity for h in members}
+        subject = f"many-{noun}"
+        done: list[Evidence] = []
+        if members[0].addressed_by:  # a group of addressed hits: what covers them, once each
+            message = "{count} {noun}, each covered already: {names}."
+            subject += "-addressed"
+            for h in members:
+                done += [item for item in h.addressed_by or () if item not in done]
         return Finding(
             rule_id=self.id,
             kind=self.kind,
@@ -178,7 +192,8 @@ class Rule:
             message=message.format(count=len(members), names=shown, noun=noun),
             evidence=tuple(item for h in members[:GROUP_NAMES] for item in h.evidence[:1]),
             action=action,
-            subject=f"many-{noun}",
+            subject=subject,
+            addressed_by=tuple(done[:GROUP_NAMES]),
         )
 
 

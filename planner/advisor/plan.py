@@ -13,7 +13,7 @@ from typing import Any
 
 from planner import registry
 from planner.advisor.findings import Evidence, evidence
-from planner.catalogue_data import entry_name
+from planner.catalogue_data import BY_SLUG, entry_name
 
 # Labels of the context's choices, by field ("need" for the three need fields).
 LABELS: dict[str, dict[str, str]] = {
@@ -59,11 +59,15 @@ def says_failure(said: str) -> bool:
 
 
 # What people type for "not yet": never an answer.
-_PUNCTUATION = r"[\s?.!\-_*/…]*"
+_PUNCTUATION = r"[\s?.!\-_*/…—–]*"
 PLACEHOLDER = re.compile(
-    _PUNCTUATION + r"(tbd|tba|todo|to ?do|n/?a|na|none yet|wip|later|xxx+|fill in)?" + _PUNCTUATION,
+    _PUNCTUATION
+    + r"(tbd|tba|tbc|todo|to ?do|n[./]?a|none yet|wip|later|xxx+|fill in|fixme)?"
+    + _PUNCTUATION,
     re.IGNORECASE,
 )
+# A note to self, however long: "TODO: ask Bob", "TBD - after the pilot".
+TODO_NOTE = re.compile(r"\s*(tbd|tba|tbc|todo|to ?do|wip|fixme|xxx+)\s*[:\-–—(]", re.IGNORECASE)
 
 
 def text(value: Any) -> str:
@@ -79,7 +83,9 @@ PLACEHOLDER_MAX = 16  # longer text is never a placeholder
 
 
 def is_placeholder(value: str) -> bool:
-    return len(value) <= PLACEHOLDER_MAX and PLACEHOLDER.fullmatch(value) is not None
+    if len(value) <= PLACEHOLDER_MAX and PLACEHOLDER.fullmatch(value) is not None:
+        return True
+    return TODO_NOTE.match(value) is not None
 
 
 def answered(value: Any) -> str:
@@ -111,17 +117,20 @@ def mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-NOTE = re.compile(r"\s*\([^)]*\)|\s+[—–-]\s.*$", re.MULTILINE)
+BRACKETED = re.compile(r"\s*\([^)]*\)")
+DASH_NOTE = re.compile(r"\s+[—–-]\s.*$")
 
 
 def split_services(value: str) -> list[str]:
     """External services written one per line or separated by commas/semicolons; a note
-    in brackets or after a dash is not part of the name ("OpenAI API (summaries)")."""
-    if "(" in value or " -" in value or "—" in value or "–" in value:
-        value = NOTE.sub("", value)
+    in brackets or after a dash is not part of the name ("OpenAI API (summaries)",
+    "Stripe - payments, Mailgun – email"), and a placeholder ("n/a", "todo") is no service."""
+    if "(" in value:
+        value = BRACKETED.sub("", value)
     for separator in (",", ";"):
         value = value.replace(separator, "\n")
-    return [part.strip() for part in value.splitlines() if part.strip()]
+    parts = [DASH_NOTE.sub("", part).strip().rstrip("?!.") for part in value.splitlines()]
+    return [part for part in parts if part and not is_placeholder(part)]
 
 
 @dataclass
@@ -342,6 +351,12 @@ class Plan:
             ]
         return found
 
+    def built_in(self, slug: str) -> list[Evidence]:
+        """The team's platform provides this catalogue entry itself (Convex's caching,
+        Supabase's pooler): the platform is what addresses a recommendation of it."""
+        platforms = BY_SLUG.get(slug, {}).get("builtin_platforms", [])
+        return [self.ctx("platform")] if self.context["platform"] in platforms else []
+
     def respected(self, slug: str, level: str) -> list[Evidence]:
         """What shows a ruled-out entry is kept out: a decision rejecting or deferring it,
         or its level finished (complete or skipped) without adopting it."""
@@ -362,7 +377,9 @@ class Plan:
         """Each external service once (case-insensitive), with where it was named."""
         found: dict[str, tuple[str, Evidence]] = {}
         for service in split_services(self.context["external_services"]):
-            found.setdefault(service.lower(), (service, self.ctx("external_services")))
+            # The service's own line of the answer: its findings cite it, not the list.
+            named = evidence("context", "context", "external_services", service)
+            found.setdefault(service.lower(), (service, named))
         for step in self.journey_steps:
             for service in split_services(step["external_services"]):
                 found.setdefault(
@@ -374,6 +391,13 @@ class Plan:
     @cached_property
     def services(self) -> list[tuple[str, Evidence]]:
         return self.external_services()
+
+    def all_services_evidence(self) -> Evidence:
+        """Where the plan lists its external services as a whole: the context's answer,
+        else the first journey step that names one."""
+        if self.context["external_services"]:
+            return self.ctx("external_services")
+        return self.services[0][1]
 
     @cached_property
     def failure_sentences(self) -> list[tuple[Evidence, set[str]]]:

@@ -6,6 +6,8 @@ another platform". Evidence keeps the keys that link to the answer; pages show
 `evidence_label(item)`, a label a person reads, instead of the key.
 """
 
+import re
+
 from planner import registry
 from planner.advisor.findings import RULES, Evidence
 from planner.catalogue_data import BY_SLUG, entry_name
@@ -77,6 +79,12 @@ def tool(platform: str, need: str) -> str:
     return PLATFORM_TOOLS.get(platform, GENERIC_TOOLS).get(need, GENERIC_TOOLS[need])
 
 
+def tool_note(platform: str, need: str) -> str:
+    """ " (Active Job)" after a generic phrase, or "" when the platform has no tool of its
+    own to name: "a background job (a background job queue)" says nothing twice."""
+    return f" ({tool(platform, need)})" if platform in PLATFORM_TOOLS else ""
+
+
 def platform_name(platform: str) -> str:
     name = PLATFORM_NAMES.get(platform, "")
     return name if name and platform != "other" else "your framework"
@@ -85,6 +93,20 @@ def platform_name(platform: str) -> str:
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """ "1 entity", "3 entities"."""
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def verb(subjects: list, base: str) -> str:
+    """The verb agreeing with a list of subjects: "listQueue lists", "A and B list"."""
+    return base + "s" if len(subjects) == 1 else base
+
+
+def be(name: str) -> str:
+    """ "is" or "are" for a catalogue entry's name: "Read replicas are", "Database
+    sharding is", "CQRS is" (a note in brackets aside)."""
+    words = re.sub(r"\s*\([^)]*\)\s*$", "", name).split()
+    last = words[-1] if words else ""
+    plural = last.endswith("s") and not last.isupper() and not last.endswith(("ss", "is", "us"))
+    return "are" if plural else "is"
 
 
 def listing(names: list[str], limit: int = 5) -> str:
@@ -151,12 +173,17 @@ def context_line(context: object) -> str:
 SERVICE_RULES = {"GAP-EXTERNAL-NO-FAILURE", "RF-SLOW-CALL-IN-IMMEDIATE", "REC-ISOLATE-INTEGRATIONS"}
 
 
-def addressed_headline(rule_id: str, subject: str, evidence: list | tuple) -> str:
+def addressed_headline(
+    rule_id: str, subject: str, evidence: list | tuple, message: str = ""
+) -> str:
     """What an addressed finding was about, without its "is missing" message: the rule's
     title and the row, service or question it concerned ("External service without
-    failure handling: Stripe"). A catalogue entry is named by the title already."""
+    failure handling: Stripe"). A catalogue entry is named by the title already; a
+    group of addressed findings is counted and named by its message."""
     rule = RULES.get(rule_id)
     title = rule.title if rule else rule_id
+    if subject.startswith("many-") and subject.endswith("-addressed") and message:
+        return f"{title} — {message}"
     if subject in BY_SLUG or subject.startswith(("level-", "many-")) or not subject:
         return title
     name = ""

@@ -42,4 +42,4 @@ def headline(finding) -> str:
     """The finding's message, or for an addressed one what it was about."""
     if finding.status != "addressed":
         return finding.message
-    return addressed_headline(finding.rule_id, finding.subject, finding.evidence)
+    return addressed_headline(finding.rule_id, finding.subject, finding.evidence, finding.message)

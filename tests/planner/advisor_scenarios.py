@@ -75,9 +75,11 @@ def scenarios() -> list[Scenario]:
 
 
 def mentions(finding: Finding, word: str) -> bool:
+    """The finding names `word`: in its subject, message, suggestion or evidence."""
     said = [
         finding.subject,
         finding.message,
+        finding.action,
         *(str(v) for e in finding.evidence for v in e.values()),
     ]
     return word.lower() in " ".join(said).lower()

@@ -374,7 +374,7 @@ def test_boundaries_that_all_touch_one_entity_are_one_cluster_and_one_finding():
     # reported pairs (2,959 of them on a large plan); now one finding per cluster.
     boundaries = [{"name": f"B{i}", "reason": "scaling"} for i in range(8)]
     operations = [
-        {"name": f"op{i}", "category": "query", "boundary": f"B{i}", "entities": ["User"]}
+        {"name": f"op{i}", "category": "immediate", "boundary": f"B{i}", "entities": ["User"]}
         for i in range(8)
     ]
     entities = [{"name": "User", "source_of_truth": "db"}]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from planner.advisor.findings import ELIMINATION, INFO, LOW, RECOMMENDATION, Hit, evidence, rule
 from planner.advisor.plan import LABELS, Plan, lower_first, row_evidence
-from planner.advisor.words import tool
+from planner.advisor.words import be, tool
 
 # Complex distributed designs: each one is named, so the pickers can mark it ruled out.
 DISTRIBUTED = ("saga", "cqrs", "sharding")
@@ -51,7 +51,7 @@ def elim_microservices(plan: Plan) -> Iterator[Hit]:
     severity=INFO,
     level="4",
     title="Complex distributed systems ruled out",
-    message="{name} is ruled out, with the other complex distributed designs (sagas, "
+    message="{name} {be} ruled out, with the other complex distributed designs (sagas, "
     "CQRS, sharding): keep related data in one database where a transaction covers it.",
     action="Use database transactions for multi-step writes; use a background job where "
     "follow-up work may fail.",
@@ -59,7 +59,8 @@ def elim_microservices(plan: Plan) -> Iterator[Hit]:
 def elim_distributed(plan: Plan) -> Iterator[Hit]:
     if _small_context(plan):
         for slug in DISTRIBUTED:
-            yield Hit(slug, _size_evidence(plan), {"name": plan.entry_name(slug)})
+            name = plan.entry_name(slug)
+            yield Hit(slug, _size_evidence(plan), {"name": name, "be": be(name)})
 
 
 @rule(
@@ -347,7 +348,8 @@ def rec_caching_at_scale(plan: Plan) -> Iterator[Hit]:
     action="Note which queries may read from a replica and which must read the primary.",
 )
 def rec_read_replicas(plan: Plan) -> Iterator[Hit]:
-    if plan.large_scale:
+    # A managed database without replicas to configure (Convex, Firestore) scales reads itself.
+    if plan.large_scale and not (plan.baas and not plan.built_in("read-replicas")):
         yield Hit("read-replicas", [plan.ctx("scale")])
 
 

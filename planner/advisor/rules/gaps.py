@@ -300,14 +300,15 @@ def gap_dangling_name(plan: Plan) -> Iterator[Hit]:
     title="External service without failure handling",
     message="{name} is an external service, but the plan says nothing about what happens "
     "when it is slow or down.",
-    action="Adopt timeouts with retry and backoff (and graceful degradation for optional "
-    "features), or a circuit breaker on busy request paths.",
+    # The story (what the user sees); REC-CIRCUIT-BREAKER asks for the mechanism.
+    action="Say in Level 1 what happens when {name} fails: the user waits, the work is "
+    "retried later, or the feature carries on without it.",
     many=(
         "services",
         "{count} external services have nothing in the plan about what happens when they "
         "are slow or down: {names}.",
-        "Adopt timeouts with retry and backoff for them (graceful degradation for optional "
-        "features), or a circuit breaker on busy request paths.",
+        "Say in Level 1 what happens when each one fails: the user waits, the work is "
+        "retried later, or the feature carries on without it.",
     ),
 )
 def gap_external_no_failure(plan: Plan) -> Iterator[Hit]:

@@ -32,10 +32,10 @@ from planner.advisor.plan import (
     row_evidence,
     technique_evidence,
 )
-from planner.advisor.rules.gaps import FAILURE_HANDLING_SLUGS, failure_story
+from planner.advisor.rules.gaps import ADDRESSED_SHOWN, FAILURE_HANDLING_SLUGS, failure_story
 from planner.advisor.rules.red_flags import PERFORMANCE_WORDS
 from planner.advisor.rules.skips import may_skip
-from planner.advisor.words import listing, plural, tool
+from planner.advisor.words import be, listing, plural, tool_note, verb
 from planner.catalogue_data import BY_SLUG
 
 READS = {"query", "realtime"}
@@ -163,7 +163,7 @@ def rec_separate_realtime_batch(plan: Plan) -> Iterator[Hit]:
     level="3",
     title="A slow call while the user waits",
     message="{what} while the user waits ({where}). When it is slow or down, so is the screen.",
-    action="Move it to a background job ({jobs}) and show the result when it arrives, or "
+    action="Move it to a background job{jobs} and show the result when it arrives, or "
     "give the call a short timeout and a fallback.",
     many=(
         "calls",
@@ -173,15 +173,21 @@ def rec_separate_realtime_batch(plan: Plan) -> Iterator[Hit]:
     ),
 )
 def rf_slow_call_in_immediate(plan: Plan) -> Iterator[Hit]:
-    jobs = tool(plan.context["platform"], "jobs")
+    jobs = tool_note(plan.context["platform"], "jobs")
     immediate = [op for op in plan.operations if op["category"] == "immediate"]
     fast_steps: dict[str, list[dict]] = {}  # service -> the fast steps that name it
     for step in plan.journey_steps:
         if step["timing"] == "fast" and step["external_services"]:
             for name in plan.services_in(step["external_services"]):
                 fast_steps.setdefault(name, []).append(step)
+    reported: set[str] = set()  # operations already named for a service they call
     for name, _ in plan.services:
-        ops = [op for op in plan.callers(name) if op["category"] == "immediate"]
+        ops = [
+            op
+            for op in plan.callers(name)
+            if op["category"] == "immediate" and not called_by(op, name)
+        ]
+        reported.update(op["name"] for op in ops)
         steps = fast_steps.get(name.lower(), [])
         if not ops and not steps:
             continue
@@ -191,7 +197,9 @@ def rf_slow_call_in_immediate(plan: Plan) -> Iterator[Hit]:
         params = {"what": f"{name} is called", "where": where, "jobs": jobs, "label": name}
         done = failure_story(plan, name)
         yield Hit(name.lower(), ev, params, addressed_by=done)
-    slow = [op for op in immediate if op["latency"] in SLOW_LATENCIES]
+    slow = [
+        op for op in immediate if op["latency"] in SLOW_LATENCIES and op["name"] not in reported
+    ]
     if slow:
         ev = [row_evidence("operation", op, LABELS_LATENCY.get(op["latency"], "")) for op in slow]
         verb = "takes" if len(slow) == 1 else "take"
@@ -206,6 +214,19 @@ def rf_slow_call_in_immediate(plan: Plan) -> Iterator[Hit]:
 
 
 LABELS_LATENCY = {"seconds": "Seconds", "deferred": "Minutes or later"}
+INBOUND_WORDS = re.compile(r"\b(webhooks?|callbacks?)\b", re.IGNORECASE)
+SENDING_VERBS = r"(forwards|sends|posts|pushes|delivers|notifies|reports|calls)"
+
+
+def called_by(op: dict, service: str) -> bool:
+    """The service calls the operation rather than the other way round: its trigger is
+    a webhook or callback, or the service is its subject ("AWS IoT Core forwards a
+    reading")."""
+    trigger = op["trigger"]
+    if INBOUND_WORDS.search(trigger):
+        return True
+    sender = rf"^\s*(the\s+)?{re.escape(service)}\s+{SENDING_VERBS}\b"
+    return re.match(sender, trigger, re.IGNORECASE) is not None
 
 
 @rule(
@@ -254,7 +275,7 @@ def rf_cross_boundary_write(plan: Plan) -> Iterator[Hit]:
             ev,
             {
                 "ops": listing([op["name"] for op in ops], 3),
-                "verb": "writes" if len(ops) == 1 else "write",
+                "verb": verb(ops, "write"),
                 "boundaries": listing(boundaries, 4),
                 "entities": listing(entities, 4),
                 "label": listing(boundaries, 3),
@@ -305,8 +326,14 @@ def rec_circuit_breaker(plan: Plan) -> Iterator[Hit]:
         return
     used = plan.adopted(*FAILURE_HANDLING_SLUGS) + plan.technique_used(*FAILURE_HANDLING_SLUGS)
     named = [plan.services_in(row_text(row)) for row in used]  # none named: every service
-    plan_wide = any(not names for names in named)
-    covered = set().union(*named) if named else set()
+    # An answer that already says "retried with backoff" or "times out" is the mechanism.
+    said = {
+        name: answers
+        for name, answers in plan.failure_answers.items()
+        if any(MECHANISM_WORDS.search(ev["text"]) for ev in answers)
+    }
+    plan_wide = any(not names for names in named) or "" in said
+    covered = (set().union(*named) if named else set()) | set(said)
     open_names = [name for name, _ in services if not plan_wide and name.lower() not in covered]
     small = plan.small_team or plan.small_scale
     what = "timeout with retry" if small else "circuit breaker or timeout-and-retry"
@@ -317,8 +344,11 @@ def rec_circuit_breaker(plan: Plan) -> Iterator[Hit]:
         "backoff in Level 6 for background calls."
     )
     stakes = plan.context["sensitivity"] == "payments" or plan.context["ai"] == "core"
-    ev = [where for name, where in services if name in open_names][:5] or [services[0][1]]
+    ev = [where for name, where in services if name in open_names][:5]
+    ev = ev or [plan.all_services_evidence()]
     done = [] if open_names else plan.acted_on(*FAILURE_HANDLING_SLUGS, considered=False)
+    if not open_names and not done:
+        done = [ev for answers in said.values() for ev in answers][:ADDRESSED_SHOWN]
     shown = open_names or [name for name, _ in services]
     yield Hit(
         "circuit-breaker",
@@ -335,6 +365,11 @@ def rec_circuit_breaker(plan: Plan) -> Iterator[Hit]:
     )
 
 
+MECHANISM_WORDS = re.compile(
+    r"\b(time ?outs?|timed out|times out|retr(y|ies|ied)|circuit|backoff)\b", re.IGNORECASE
+)
+
+
 def row_text(row: dict) -> str:
     return " ".join(str(row.get(k, "")) for k in ("problem", "rationale", "notes"))
 
@@ -347,7 +382,7 @@ def row_text(row: dict) -> str:
     title="Make payment flows safe to retry",
     message="The plan takes payments, but {missing} {verb} not planned. A retried payment "
     "request must never charge twice, and a payment must never be recorded half-way.",
-    action="Plan idempotency keys (Level 6), adopt database transactions ({transactions}) and "
+    action="Plan idempotency keys (Level 6), adopt database transactions{transactions} and "
     "a transactional outbox (Level 5) for the payment flow.",
 )
 def rec_payment_safety(plan: Plan) -> Iterator[Hit]:
@@ -365,7 +400,7 @@ def rec_payment_safety(plan: Plan) -> Iterator[Hit]:
     params = {
         "missing": listing(missing or list(needs)),
         "verb": "is" if len(missing) == 1 else "are",
-        "transactions": tool(plan.context["platform"], "transactions"),
+        "transactions": tool_note(plan.context["platform"], "transactions"),
     }
     yield Hit("idempotency-keys", ev[:5], params, addressed_by=done)
 
@@ -384,9 +419,8 @@ def rec_encrypt_pii(plan: Plan) -> Iterator[Hit]:
         return
     sensitivity = LABELS["sensitivity"][plan.context["sensitivity"]]
     sensitivity = "personal data (PII)" if plan.context["sensitivity"] == "pii" else "health data"
-    done = plan.acted_on("encryption", considered=False)
-    if not done and plan.context["platform"] in BY_SLUG["encryption"]["builtin_platforms"]:
-        done = [plan.ctx("platform")]  # the platform encrypts at rest and in transit
+    # Planned, or the platform encrypts at rest and in transit.
+    done = plan.acted_on("encryption", considered=False) or plan.built_in("encryption")
     yield Hit(
         "encryption", [plan.ctx("sensitivity")], {"sensitivity": sensitivity}, addressed_by=done
     )
@@ -398,7 +432,7 @@ def rec_encrypt_pii(plan: Plan) -> Iterator[Hit]:
     severity=MEDIUM,
     level="5",
     title="A ruled-out pattern adopted anyway",
-    message="{name} is adopted although this context rules it out: {why}",
+    message="{name} {be} adopted although this context rules it out: {why}",
     action="Reject or defer {name}, or record the measured problem that forces it and "
     "link the row that shows it.",
 )
@@ -421,7 +455,7 @@ def rf_pattern_ruled_out(plan: Plan) -> Iterator[Hit]:
             yield Hit(
                 slug,
                 hit.evidence + from_row,
-                {"name": plan.entry_name(slug), "why": why},
+                {"name": plan.entry_name(slug), "be": be(plan.entry_name(slug)), "why": why},
                 severity=severity,
             )
 
@@ -445,7 +479,7 @@ def _flagged_elsewhere(plan: Plan, slug: str) -> bool:
     severity=INFO,
     level="6",
     title="Indexes and no N+1 for list queries",
-    message="{ops} list data. Lists grow: index what they filter and sort by, and load "
+    message="{ops} {verb} data. Lists grow: index what they filter and sort by, and load "
     "related rows in one query instead of one per item (N+1).",
     action="Plan query optimisation in Level 6: indexes for these queries and eager "
     "loading of their related data.",
@@ -462,7 +496,7 @@ def rec_list_queries(plan: Plan) -> Iterator[Hit]:
         yield Hit(
             "query-optimization",
             ev,
-            {"ops": listing([op["name"] for op in lists], 3)},
+            {"ops": listing([op["name"] for op in lists], 3), "verb": verb(lists, "list")},
             addressed_by=done,
         )
 
@@ -489,7 +523,7 @@ def rec_batch_operations(plan: Plan) -> Iterator[Hit]:
         ev = [row_evidence("operation", op, op["trigger"] or op["category"]) for op in bulk[:10]]
         params = {
             "ops": listing([op["name"] for op in bulk], 3),
-            "verb": "handles" if len(bulk) == 1 else "handle",
+            "verb": verb(bulk, "handle"),
         }
         yield Hit("batch-operations", ev, params, addressed_by=plan.acted_on("batch-operations"))
 
@@ -512,7 +546,7 @@ def rec_observability(plan: Plan) -> Iterator[Hit]:
         ev.append(plan.ctx("stage"))
         reasons.append("The product is live")
     if plan.services:
-        ev.append(plan.services[0][1])
+        ev.append(plan.all_services_evidence())
         count = plural(len(plan.services), "external service")
         reasons.append(f"{'it' if reasons else 'The plan'} depends on {count}")
     if ev:

@@ -14,7 +14,7 @@ from planner.advisor.plan import (
     mentions,
     row_evidence,
 )
-from planner.advisor.words import listing
+from planner.advisor.words import be, listing
 from planner.catalogue_data import BY_SLUG
 
 # How many boundaries a team of this size can reasonably own and run.
@@ -41,9 +41,16 @@ PRINCIPLE_WORDS = re.compile(
     r"\bloose(ly)? coupl\w*|\bclean architecture\b|\bmodern\b|\bscalab(le|ility)\b",
     re.IGNORECASE,
 )
+# Adopted to learn it: a fair reason for a hobby project, but not a problem of the plan.
+LEARNING_WORDS = re.compile(
+    r"\b(to learn|learn(ing)? (how|about)|i want to learn|for learning|to try( out)?|"
+    r"to play with|to experiment|for fun|for my (cv|resume|résumé|portfolio)|curious)\b",
+    re.IGNORECASE,
+)
 AFFIRMATIVE = re.compile(r"^\s*(yes|yep|separate|we will separate|a separate)\b", re.IGNORECASE)
 AUTH_WORDS = re.compile(r"\b(auth\w*|identity|login|iam|sso|permissions?)\b", re.IGNORECASE)
 
+TEAM_WORDS = {"solo": "a solo developer", "20+": "more than 20 engineers"}
 STAGE_WORDS = {
     "prototype": "the prototype stage",
     "mvp": "the MVP stage",
@@ -114,7 +121,7 @@ def rf_microservices(plan: Plan) -> Iterator[Hit]:
         return
     for decision in plan.adopted("microservices"):
         parts = [
-            lower_first(LABELS[k].get(plan.context[k], ""))
+            TEAM_WORDS.get(plan.context[k]) or lower_first(LABELS[k].get(plan.context[k], ""))
             for k in ("team_size", "scale")
             if plan.context[k]
         ]
@@ -128,7 +135,7 @@ def rf_microservices(plan: Plan) -> Iterator[Hit]:
     severity=MEDIUM,
     level="5",
     title="Caching before a performance problem",
-    message="{name} is adopted, but no performance problem is recorded for it. Caching "
+    message="{name} {be} adopted, but no performance problem is recorded for it. Caching "
     "before measuring adds invalidation bugs for speed nobody asked for.",
     action="Name the slow path it fixes (link the operation and its latency), or defer it "
     "until a measurement shows the need.",
@@ -146,7 +153,10 @@ def rf_caching_no_problem(plan: Plan) -> Iterator[Hit]:
         yield Hit(
             decision["pattern"],
             _decision_evidence(decision),
-            {"name": plan.entry_name(decision["pattern"])},
+            {
+                "name": plan.entry_name(decision["pattern"]),
+                "be": be(plan.entry_name(decision["pattern"])),
+            },
         )
 
 
@@ -203,10 +213,11 @@ def rf_scale_years_away(plan: Plan) -> Iterator[Hit]:
     stage = " with ".join(p for p in stage_parts if p) or "this stage"
     ctx_ev = [plan.ctx(k) for k in ("stage", "scale") if plan.context[k]]
     for decision in plan.adopted(*FAR_SCALE_SLUGS):
+        name = plan.entry_name(decision["pattern"])
         yield Hit(
             decision["pattern"],
             ctx_ev + _decision_evidence(decision),
-            {"what": f"{plan.entry_name(decision['pattern'])} is adopted", "stage": stage},
+            {"what": f"{name} {be(name)} adopted", "stage": stage},
         )
     if plan.context["stage"] == "prototype" and plan.large_scale:
         yield Hit(
@@ -227,7 +238,7 @@ def rf_scale_years_away(plan: Plan) -> Iterator[Hit]:
     title="Separate boundaries that always work together",
     message="{names} are separate boundaries, yet every one of their operations touches "
     "{shared}. Boundaries that always change together should be one.",
-    action="Merge them, or move {shared} so that one boundary owns it.",
+    action="Merge them, or move {shared} so that one boundary owns {it}.",
     many=(
         "clusters",
         "{count} groups of separate boundaries always work on the same entities: {names}.",
@@ -236,7 +247,10 @@ def rf_scale_years_away(plan: Plan) -> Iterator[Hit]:
 )
 def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
     """One finding per cluster: boundaries joined by an entity that every operation of
-    each of them touches (its "core" entity), whichever entity it is."""
+    each of them touches (its "core" entity), whichever entity it is, and that each of
+    them changes in an immediate operation. A boundary that only reads another's data in
+    queries, subscriptions or background jobs is the split for different performance
+    needs the guide recommends, not one that always works together."""
     # An integration boundary reads core data by design: isolating it is the advice.
     known_boundaries = {
         b["name"] for b in plan.boundaries if b["name"] and b["reason"] != "external"
@@ -244,15 +258,18 @@ def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
     known_entities = {e["name"] for e in plan.entities if e["name"]}
     core: dict[str, set[str]] = {}  # boundary -> entities every one of its operations touches
     ops_of: dict[str, list[dict]] = {}
+    changed: dict[str, set[str]] = {}  # boundary -> entities its immediate operations touch
     for op in plan.operations:
         if op["boundary"] not in known_boundaries:
             continue
         touched = set(op["entities"]) & known_entities
         ops_of.setdefault(op["boundary"], []).append(op)
         core[op["boundary"]] = core[op["boundary"]] & touched if op["boundary"] in core else touched
+        if op["category"] == "immediate":
+            changed.setdefault(op["boundary"], set()).update(touched)
     sharing: dict[str, list[str]] = {}  # entity -> boundaries whose core holds it
     for boundary in sorted(core):
-        for entity in core[boundary]:
+        for entity in core[boundary] & changed.get(boundary, set()):
             sharing.setdefault(entity, []).append(boundary)
     groups = Clusters()
     for names in sharing.values():
@@ -277,7 +294,12 @@ def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
         yield Hit(
             joined_subject(members),
             ev[:10],
-            {"names": listing(members), "shared": listing(shared), "label": listing(members, 3)},
+            {
+                "names": listing(members),
+                "shared": listing(shared),
+                "it": "it" if len(shared) == 1 else "them",
+                "label": listing(members, 3),
+            },
         )
 
 
@@ -287,7 +309,7 @@ def rf_separate_but_together(plan: Plan) -> Iterator[Hit]:
     severity=MEDIUM,
     level="5",
     title="A pattern with no problem to solve",
-    message="{name} is adopted {why}. A pattern without a problem is cost without benefit.",
+    message="{name} {be} adopted {why}. A pattern without a problem is cost without benefit.",
     action="Name the problem from an earlier level that it solves (and link it), or defer it.",
     many=(
         "patterns",
@@ -303,6 +325,11 @@ def rf_pattern_no_problem(plan: Plan) -> Iterator[Hit]:
             why = "with no problem recorded and nothing from earlier levels linked"
         elif BEST_PRACTICE_WORDS.search(f"{decision['problem']} {decision['rationale']}"):
             why = "because it is a best practice, not because of a problem in this plan"
+        elif LEARNING_WORDS.search(f"{decision['problem']} {decision['rationale']}"):
+            why = (
+                "to learn it, not for a problem this plan has (fair for a hobby project: "
+                "if learning is the point, dismiss this with that reason)"
+            )
         elif (
             heavy(decision["pattern"])
             and PRINCIPLE_WORDS.search(decision["problem"])
@@ -314,9 +341,9 @@ def rf_pattern_no_problem(plan: Plan) -> Iterator[Hit]:
         else:
             continue
         subject = decision["pattern"] or "(unnamed)"
-        yield Hit(
-            subject, _decision_evidence(decision), {"name": plan.entry_name(subject), "why": why}
-        )
+        name = plan.entry_name(subject)
+        params = {"name": name, "be": be(name), "why": why}
+        yield Hit(subject, _decision_evidence(decision), params)
 
 
 def heavy(slug: str) -> bool:
