@@ -4,7 +4,7 @@ from django.db import connection, transaction
 
 from accounts.models import User
 from planner import activity, registry
-from planner.advisor import Finding, advise, counts
+from planner.advisor import ADVISOR_VERSION, Finding, advise, counts
 from planner.document import plan_document
 from planner.improvements import improvements_sync
 from planner.levels import Level
@@ -133,7 +133,8 @@ def panel_findings(findings: list[Finding], step: str) -> list[Finding]:
 
 
 def findings_stamp(project: Project) -> str:
-    return project.updated_at.isoformat()
+    """Stored findings are current while the plan and the advisor are both unchanged."""
+    return f"{project.updated_at.isoformat()}|{ADVISOR_VERSION}"
 
 
 def findings_refresh(plan) -> list[Finding]:

@@ -9,8 +9,10 @@ and never raises on a half-filled or odd one. Rules live in `planner.advisor.rul
 each with a stable id, its kind, and the text it shows.
 """
 
+import hashlib
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from planner.advisor import rules  # noqa: F401  (registers the rules)
@@ -29,6 +31,7 @@ from planner.advisor.findings import (
 from planner.advisor.plan import Plan
 
 __all__ = [
+    "ADVISOR_VERSION",
     "KINDS",
     "RULES",
     "SEVERITIES",
@@ -43,6 +46,22 @@ __all__ = [
     "for_step",
     "open_findings",
 ]
+
+
+def _code_version() -> str:
+    """A short hash of what decides the findings: the advisor's code, the registry's
+    labels and the catalogue's built-in entries. Stored findings carry it, so a deploy
+    that changes the advisor recomputes them instead of showing the old advice."""
+    planner = Path(__file__).resolve().parents[1]
+    sources = sorted((planner / "advisor").rglob("*.py"))
+    sources += [planner / "registry.py", planner / "catalogue_data.py"]
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:6]
+
+
+ADVISOR_VERSION = _code_version()
 
 
 def advise(document: Any) -> list[Finding]:

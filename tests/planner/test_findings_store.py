@@ -32,7 +32,8 @@ def test_a_page_stores_every_steps_findings_stamped_with_updated_at(gap_project,
     rows = {r.step: r for r in ProjectFindings.objects.filter(project=gap_project)}
     assert set(rows) == set(STEPS)
     project = Project.objects.get(pk=gap_project.pk)
-    assert {r.at for r in rows.values()} == {project.updated_at.isoformat()}
+    assert {r.at for r in rows.values()} == {services.findings_stamp(project)}
+    assert services.findings_stamp(project).startswith(project.updated_at.isoformat())
     assert any("Invoice" in item["subject"] for item in rows["4"].items)
     assert all(item["level"] == "4" for item in rows["4"].items)
     assert sum(project.summary["findings"].values()) == len(services.plan_findings(project))
@@ -65,8 +66,26 @@ def test_a_change_makes_the_stored_findings_out_of_date(gap_project, editor, vie
     services.activity_record(project=gap_project, user=editor, summary="edited")
     html = viewer_client.get(url).content.decode()
     assert "Invoice" not in html.split('id="advisor"')[1]
-    stamp = Project.objects.get(pk=gap_project.pk).updated_at.isoformat()
+    stamp = services.findings_stamp(Project.objects.get(pk=gap_project.pk))
     assert set(ProjectFindings.objects.values_list("at", flat=True)) == {stamp}
+
+
+def test_findings_stored_by_another_version_of_the_advisor_are_recomputed(
+    gap_project, viewer_client
+):
+    """A deploy that changes the advisor must not keep showing the old advice."""
+    url = reverse("workspace_step", args=[gap_project.pk, "4"])
+    viewer_client.get(url)
+    # Stored before this advisor's deploy: stamped with the plan's version alone.
+    stale = Project.objects.get(pk=gap_project.pk).updated_at.isoformat()
+    ProjectFindings.objects.update(items=[], at=stale)
+    cache.clear()  # a restart empties the page cache
+    html = viewer_client.get(url).content.decode()
+    assert "Invoice" in html.split('id="advisor"')[1]
+    project = Project.objects.get(pk=gap_project.pk)
+    assert set(ProjectFindings.objects.values_list("at", flat=True)) == {
+        services.findings_stamp(project)
+    }
 
 
 def test_the_advisor_panel_shows_ten_findings_and_links_to_the_rest(project, viewer_client):
