@@ -284,11 +284,17 @@ def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False
     total = plan.counts[kind.key]
     return {
         "kind": kind,
-        "rows": [(row, kind.details(row)) for row in shown],
+        # A callable, like `threads`: a save's fragments never show the list.
+        "rows": partial(row_cards, kind, shown),
         "hidden": total - len(shown),
         "total": total,
         "add_form": add_form,  # None: the form is fetched when "Add …" is opened
     }
+
+
+def row_cards(kind: RowKind, rows: list) -> list[tuple]:
+    """Each row with the (label, text) pairs its card shows."""
+    return [(row, kind.details(row)) for row in rows]
 
 
 def row_form(project: Project, kind: RowKind, data=None, instance=None):
