@@ -144,6 +144,7 @@ def targets(project, client) -> dict:
 
     def boundary_edit(n, version=None):
         """A Level 2 save: the answer carries the live boundary diagram too."""
+        version = version or Boundary.objects.get(pk=boundary.pk).version
         data = {
             f"{boundary_prefix}-name": boundary.name,
             f"{boundary_prefix}-responsibility": f"Owns its data, edit {n}",
