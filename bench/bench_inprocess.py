@@ -11,7 +11,8 @@ client and DEBUG off:
   emptied first, as after any change to what the page shows) and from the page cache
   (planner/page_cache.py), and of the findings page;
 - `advise` alone on the plan's document (no database), and
-- HTMX saves: a row edit (a journey step), an answer (level 1) and a context save.
+- HTMX saves: a row edit (a journey step), a boundary edit (Level 2, with its live
+  diagram), an answer (level 1) and a context save.
 
 For each it prints the median and minimum CPU time of this process
 (`time.process_time`, so the database server's own work is not counted), the median
@@ -99,7 +100,7 @@ def targets(project, client) -> dict:
 
     from planner.advisor import advise
     from planner.document import plan_document
-    from planner.models import Context, JourneyStep, LevelAnswer
+    from planner.models import Boundary, Context, JourneyStep, LevelAnswer
 
     def uncached(n):
         cache.clear()  # the page renders, as after any change to what it shows
@@ -136,6 +137,24 @@ def targets(project, client) -> dict:
 
     row_edit.prepare = lambda n: JourneyStep.objects.get(pk=row.pk).version
     out["POST row edit"] = row_edit
+
+    boundary = Boundary.objects.filter(project=project).order_by("pk").first()
+    boundary_url = reverse("row_edit", args=[project.pk, "boundary", boundary.pk])
+    boundary_prefix = f"boundary-{boundary.pk}"
+
+    def boundary_edit(n, version=None):
+        """A Level 2 save: the answer carries the live boundary diagram too."""
+        version = version or Boundary.objects.get(pk=boundary.pk).version
+        data = {
+            f"{boundary_prefix}-name": boundary.name,
+            f"{boundary_prefix}-responsibility": f"Owns its data, edit {n}",
+            f"{boundary_prefix}-reason": "performance",
+            f"{boundary_prefix}-version": version,
+        }
+        return client.post(boundary_url, data, HTTP_HX_REQUEST="true")
+
+    boundary_edit.prepare = lambda n: Boundary.objects.get(pk=boundary.pk).version
+    out["POST boundary edit"] = boundary_edit
 
     answer_url = reverse("answer_save", args=[project.pk, 1, "data_when"])
 

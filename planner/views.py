@@ -20,7 +20,6 @@ from planner.access import ROLE_MESSAGES, project_view
 from planner.advisor import SEVERITIES
 from planner.advisor.words import context_line
 from planner.diagrams import STEP_DIAGRAMS, step_diagrams
-from planner.document import plan_document
 from planner.examples import example_list
 from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
@@ -225,7 +224,7 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
             if "technique" in plan.rows:  # a saved line swapped alone loads no others
                 ctx["checklist"] = technique_checklist(plan)
     if step in STEP_DIAGRAMS:
-        ctx["diagrams"] = step_diagrams(plan_document(plan.project, plan.parts), step)
+        ctx["diagrams"] = step_diagrams(services.plan_doc(plan), step)
     ctx.update(overrides)
     if step in PICKER_STEPS:
         ctx["verdicts"] = context_filter.verdicts(by_step["context"])
@@ -285,11 +284,17 @@ def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False
     total = plan.counts[kind.key]
     return {
         "kind": kind,
-        "rows": [(row, kind.details(row)) for row in shown],
+        # A callable, like `threads`: a save's fragments never show the list.
+        "rows": partial(row_cards, kind, shown),
         "hidden": total - len(shown),
         "total": total,
         "add_form": add_form,  # None: the form is fetched when "Add …" is opened
     }
+
+
+def row_cards(kind: RowKind, rows: list) -> list[tuple]:
+    """Each row with the (label, text) pairs its card shows."""
+    return [(row, kind.details(row)) for row in rows]
 
 
 def row_form(project: Project, kind: RowKind, data=None, instance=None):

@@ -69,10 +69,14 @@ class Plan:
     # Every row of the plan as `plan_rows` read it, when the plan was loaded from them
     # (after a save): the advisor's document is built from the same read.
     parts: dict[str, list] | None = None
+    # The plan document built from `parts` (`services.plan_doc`): a save at a step with
+    # a diagram gives it to the advisor and to the diagram.
+    document: dict | None = field(default=None, repr=False)
 
     def stale(self) -> None:
         """The plan was written since it was loaded: the advisor must read it anew."""
         self.parts = None
+        self.document = None
 
     def missing_for_completion(self, level: Level) -> list[str]:
         answers = self.levels[level.number].answers

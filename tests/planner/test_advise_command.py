@@ -120,25 +120,24 @@ def test_advises_on_decisions_that_name_catalogue_entries(catalogue, tmp_path):
 
 
 def test_command_line_exit_status_and_stderr(tmp_path):
-    path = tmp_path / "plan.json"
-    path.write_text("nope")
-    result = subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
-        [sys.executable, "manage.py", "advise", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert "is not valid JSON" in result.stderr and result.stdout == ""
-    path.write_text(json.dumps(doc(CHAT_APP)))
-    result = subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
-        [sys.executable, "manage.py", "advise", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert isinstance(json.loads(result.stdout), list)
+    bad, good = tmp_path / "bad.json", tmp_path / "plan.json"
+    bad.write_text("nope")
+    good.write_text(json.dumps(doc(CHAT_APP)))
+    # Both processes at once: each spends most of its time starting Django.
+    processes = [
+        subprocess.Popen(  # noqa: S603 (our own manage.py, fixed arguments)
+            [sys.executable, "manage.py", "advise", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in (bad, good)
+    ]
+    (bad_out, bad_err), (good_out, good_err) = [p.communicate(timeout=120) for p in processes]
+    assert processes[0].returncode == 2
+    assert "is not valid JSON" in bad_err and bad_out == ""
+    assert processes[1].returncode == 0, good_err
+    assert isinstance(json.loads(good_out), list)
 
 
 # --- Formats -----------------------------------------------------------------------

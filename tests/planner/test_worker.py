@@ -40,36 +40,6 @@ def database_url() -> str | None:
     return None  # an in-memory SQLite test database cannot be shared with another process
 
 
-@pytest.mark.django_db(transaction=True)
-def test_worker_process_renders_the_queued_report(settings, catalogue):
-    url = database_url()
-    if url is None:
-        pytest.skip("needs a test database another process can open (PostgreSQL in CI)")
-    settings.TASKS = DB_TASKS
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    owner = make_user("worker-owner@example.com")
-    project = plan_import(
-        team=make_team("Workers", owner=owner), document=demo_document(), user=owner
-    )
-    report = report_request(project=project, user=owner, document=plan_document(project))
-    assert report.status == Report.Status.QUEUED
-
-    env = {**os.environ, "DATABASE_URL": url, "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    report.refresh_from_db()
-    assert report.status == Report.Status.DONE, (report.error, result.stderr[-2000:])
-    pdf = bytes(report.pdf)
-    assert pdf.startswith(b"%PDF") and "Pocket Chat" in pdf_text(pdf)
-
-
 def run_worker_process(url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url, "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
     return subprocess.run(  # noqa: S603
@@ -82,31 +52,44 @@ def run_worker_process(url: str) -> subprocess.CompletedProcess:
     )
 
 
+def demo_report(team_name: str, email: str) -> Report:
+    owner = make_user(email)
+    project = plan_import(
+        team=make_team(team_name, owner=owner), document=demo_document(), user=owner
+    )
+    return report_request(project=project, user=owner, document=plan_document(project))
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_restarted_worker_renders_a_report_whose_worker_was_killed(settings, catalogue):
+def test_a_worker_process_renders_queued_reports_and_those_whose_worker_was_killed(
+    settings, catalogue
+):
+    """One worker process (each start costs seconds) meets both cases: a report queued
+    as usual, and one a killed worker left running, which its watcher hands back."""
     url = database_url()
     if url is None:
         pytest.skip("needs a test database another process can open (PostgreSQL in CI)")
     settings.TASKS = DB_TASKS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    owner = make_user("killed-worker@example.com")
-    project = plan_import(
-        team=make_team("Killed", owner=owner), document=demo_document(), user=owner
-    )
-    report = report_request(project=project, user=owner, document=plan_document(project))
+    killed = demo_report("Killed", "killed-worker@example.com")
     # A worker claimed it, scheduled its watcher, rendered to 25% and was killed.
     DBTaskResult.objects.all().delete()
     silent = timezone.now() - REPORT_STUCK_AFTER - timedelta(seconds=5)
-    Report.objects.filter(pk=report.pk).update(
+    Report.objects.filter(pk=killed.pk).update(
         status=Report.Status.RUNNING, progress=25, updated_at=silent
     )
-    watch_report.enqueue(report.pk)  # the watcher's time has come
+    watch_report.enqueue(killed.pk)  # the watcher's time has come
+    queued = demo_report("Workers", "worker-owner@example.com")
+    assert queued.status == Report.Status.QUEUED
 
-    result = run_worker_process(url)  # the restarted worker
+    result = run_worker_process(url)  # a new (or restarted) worker
+
     assert result.returncode == 0, result.stderr[-2000:]
-    report.refresh_from_db()
-    assert report.status == Report.Status.DONE, (report.error, result.stderr[-2000:])
-    assert "Pocket Chat" in pdf_text(bytes(report.pdf))
+    for report in (queued, killed):
+        report.refresh_from_db()
+        assert report.status == Report.Status.DONE, (report.error, result.stderr[-2000:])
+        pdf = bytes(report.pdf)
+        assert pdf.startswith(b"%PDF") and "Pocket Chat" in pdf_text(pdf)
 
 
 def handlers_reached(name: str) -> list[logging.Handler]:
