@@ -1,0 +1,130 @@
+"""What users stumbled on when walking the product (issue: UX walk), kept fixed.
+
+The project's menus work without JavaScript, counts of open findings read most severe
+first and say "none open" rather than four zeros, empty states say what to do, times
+read "just now" rather than "0 minutes ago", viewers are told they only read.
+"""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from planner.catalogue import load_catalogue
+from planner.importing import plan_import
+from planner.models import Project
+from planner.templatetags.advisor import severity_counts
+from planner.templatetags.when import ago
+
+DEMO = Path(__file__).resolve().parents[2] / "planner" / "fixtures" / "demo-plan.json"
+
+
+@pytest.fixture
+def demo(team, owner) -> Project:
+    """The demo plan: every level answered, every finding acted on (none open)."""
+    load_catalogue()
+    return plan_import(team=team, document=json.loads(DEMO.read_text()), user=owner)
+
+
+def page(client, name: str, *args) -> str:
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_project_menus_reach_every_page_without_javascript(demo, owner_client):
+    html = page(owner_client, "workspace_step", demo.pk, "context")
+    for name in [
+        "findings",
+        "milestones",
+        "compare",
+        "trace",
+        "improvements",
+        "discussion",
+        "activity",
+        "report",
+        "project_export_md",
+        "project_export_json",
+        "project_adrs",
+        "share_links",
+        "project_settings",
+    ]:
+        assert f'href="{reverse(name, args=[demo.pk])}"' in html, name
+    # <details> menus open without a script; Bootstrap's dropdowns need one.
+    assert html.count('<details class="menu">') == 3
+    assert 'data-bs-toggle="dropdown"' not in html
+    assert html.count(f'href="{reverse("report", args=[demo.pk])}"') == 1  # once, in Export
+    report = page(owner_client, "report", demo.pk)
+    assert '<details class="menu menu-end export-menu">' in report
+    assert 'data-bs-toggle="dropdown"' not in report
+
+
+def test_viewer_is_told_they_read_only_and_is_not_offered_dismissing(demo, viewer_client):
+    html = page(viewer_client, "workspace_step", demo.pk, "2")
+    assert 'id="viewer-notice"' in html
+    assert "See all findings" in html and "See and dismiss findings" not in html
+    assert f'href="{reverse("share_links", args=[demo.pk])}"' not in html
+    assert f'href="{reverse("project_settings", args=[demo.pk])}"' not in html
+
+
+def test_editor_gets_no_viewer_notice(demo, editor_client):
+    html = page(editor_client, "workspace_step", demo.pk, "2")
+    assert 'id="viewer-notice"' not in html
+    assert "See and dismiss findings" in html
+
+
+def test_no_open_findings_read_none_open_not_four_zeros(demo, owner_client):
+    for html in [
+        page(owner_client, "workspace_step", demo.pk, "context"),
+        page(owner_client, "findings", demo.pk),
+        page(owner_client, "dashboard"),
+    ]:
+        assert "none open" in html
+        assert "0 high" not in html and "0 low" not in html
+    findings = page(owner_client, "findings", demo.pk)
+    assert "the plan acts on every finding the advisor raised" in findings
+    assert "fill in the context" not in findings.lower()
+
+
+def test_open_finding_counts_read_most_severe_first(demo, owner_client):
+    # The saved summary is JSONB: PostgreSQL hands its keys back shortest first
+    # ("low", "high", "info", "medium"), which is how the panel used to show them.
+    summary = {**demo.summary, "findings": {"low": 1, "high": 2, "info": 0, "medium": 3}}
+    Project.objects.filter(pk=demo.pk).update(summary=summary)
+    for html in [
+        page(owner_client, "workspace_step", demo.pk, "2"),
+        page(owner_client, "dashboard"),
+    ]:
+        assert html.index("2 high") < html.index("3 medium") < html.index("1 low")
+        assert "0 info" not in html
+
+
+def test_severity_counts_filter_orders_and_drops_zeros():
+    assert severity_counts({"low": 1, "high": 2, "info": 0, "medium": 0}) == [
+        ("high", 2),
+        ("low", 1),
+    ]
+    assert severity_counts({}) == []
+
+
+def test_ago_says_just_now_under_a_minute():
+    now = timezone.now()
+    assert ago(now - timedelta(seconds=20)) == "just now"
+    assert ago(now - timedelta(minutes=5)) == "5\xa0minutes ago"
+    assert ago(None) == ""
+
+
+def test_dashboard_says_just_now_and_keeps_its_buttons_on_one_line(demo, owner_client):
+    html = page(owner_client, "dashboard")
+    assert "Updated just now" in html and "0\xa0minutes" not in html
+    assert 'class="d-flex flex-wrap gap-2 text-nowrap"' in html
+
+
+def test_compare_without_milestones_offers_the_way_there_not_an_empty_form(demo, viewer_client):
+    html = page(viewer_client, "compare", demo.pk)
+    assert 'id="compare-empty"' in html
+    assert 'name="old"' not in html
+    assert f'href="{reverse("milestones", args=[demo.pk])}"' in html
