@@ -6,7 +6,9 @@ read "just now" rather than "0 minutes ago", viewers are told they only read.
 """
 
 import json
+import re
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,11 @@ from django.utils import timezone
 
 from planner.catalogue import load_catalogue
 from planner.importing import plan_import
-from planner.models import Project
+from planner.levels import level
+from planner.models import ImprovementItem, Project
 from planner.templatetags.advisor import severity_counts
 from planner.templatetags.when import ago
+from tests.planner.test_editor import answer
 
 DEMO = Path(__file__).resolve().parents[2] / "planner" / "fixtures" / "demo-plan.json"
 
@@ -128,3 +132,25 @@ def test_compare_without_milestones_offers_the_way_there_not_an_empty_form(demo,
     assert 'id="compare-empty"' in html
     assert 'name="old"' not in html
     assert f'href="{reverse("milestones", args=[demo.pk])}"' in html
+
+
+def test_a_finding_is_tracked_from_the_findings_page_in_one_step(project, editor_client):
+    # An empty plan has open findings (its context is missing).
+    html = page(editor_client, "findings", project.pk)
+    track = reverse("improvement_track", args=[project.pk])
+    form = html.split(f'action="{track}"')[1].split("</form>")[0]
+    key = form.split('name="key" value="')[1].split('"')[0]
+    assert "Track in the improvement plan" in form
+    response = editor_client.post(track, {"key": unescape(key)}, follow=True)
+    assert ImprovementItem.objects.filter(project=project, finding_key=unescape(key)).exists()
+    assert "Tracked. Give it an owner and a due date." in response.content.decode()
+
+
+def test_presence_notice_names_an_answered_question_once(project, owner_client, editor_client):
+    html = page(owner_client, "workspace_step", project.pk, "1")
+    poll = re.search(r'id="presence"[^>]*hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    answer(editor_client, project, "data_when", "Messages on open", "", 1)
+    notice = owner_client.get(poll, HTTP_HX_REQUEST="true").content.decode()
+    question = level(1).questions[0].label
+    assert f"answered “{question}” in Level 1 <span" in notice
+    assert notice.count(question) == 1
