@@ -18,6 +18,7 @@ from django.utils import timezone
 from planner.catalogue import load_catalogue
 from planner.importing import plan_import
 from planner.levels import level
+from planner.milestones import milestone_create
 from planner.models import ImprovementItem, Project
 from planner.templatetags.advisor import severity_counts
 from planner.templatetags.when import ago
@@ -33,10 +34,14 @@ def demo(team, owner) -> Project:
     return plan_import(team=team, document=json.loads(DEMO.read_text()), user=owner)
 
 
-def page(client, name: str, *args) -> str:
-    response = client.get(reverse(name, args=args))
+def page_at(client, url: str) -> str:
+    response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def page(client, name: str, *args) -> str:
+    return page_at(client, reverse(name, args=args))
 
 
 def test_project_menus_reach_every_page_without_javascript(demo, owner_client):
@@ -154,3 +159,25 @@ def test_presence_notice_names_an_answered_question_once(project, owner_client, 
     question = level(1).questions[0].label
     assert f"answered “{question}” in Level 1 <span" in notice
     assert notice.count(question) == 1
+
+
+def test_a_reviewer_who_answered_is_offered_to_change_the_answer(
+    project, owner, editor_client, viewer, viewer_client
+):
+    milestone = milestone_create(project=project, name="Design review 1", user=owner)
+    review_url = reverse("milestone", args=[project.pk, milestone.pk])
+    editor_client.post(
+        reverse("milestone_review_request", args=[project.pk, milestone.pk]),
+        {"reviewers": [viewer.pk]},
+    )
+    assert "Send your review" in page_at(viewer_client, review_url)
+    viewer_client.post(
+        reverse("milestone_review_answer", args=[project.pk, milestone.pk]), {"answer": "approve"}
+    )
+    html = page_at(viewer_client, review_url)
+    assert "Change your review" in html and "Send your new answer" in html
+
+
+def test_row_form_links_back_to_the_level_by_its_name(project, editor_client):
+    html = page(editor_client, "row_add", project.pk, "decision")
+    assert "← Back to Level 5" in html
