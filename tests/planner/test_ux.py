@@ -63,7 +63,8 @@ def test_project_menus_reach_every_page_without_javascript(demo, owner_client):
     ]:
         assert f'href="{reverse(name, args=[demo.pk])}"' in html, name
     # <details> menus open without a script; Bootstrap's dropdowns need one.
-    assert html.count('<details class="menu">') == 3
+    assert html.count('<details class="menu">') == 2  # Plan, Team
+    assert html.count('<details class="menu menu-end">') == 1  # Export, kept on the screen
     assert 'data-bs-toggle="dropdown"' not in html
     assert html.count(f'href="{reverse("report", args=[demo.pk])}"') == 1  # once, in Export
     report = page(owner_client, "report", demo.pk)
@@ -109,6 +110,11 @@ def test_open_finding_counts_read_most_severe_first(demo, owner_client):
     ]:
         assert html.index("2 high") < html.index("3 medium") < html.index("1 low")
         assert "0 info" not in html
+
+
+def test_without_javascript_the_navigation_stays_open(owner_client):
+    html = page(owner_client, "dashboard")
+    assert '<noscript><link rel="stylesheet" href="/static/css/nojs.css"></noscript>' in html
 
 
 def test_severity_counts_filter_orders_and_drops_zeros():
