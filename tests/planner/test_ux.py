@@ -187,3 +187,9 @@ def test_a_reviewer_who_answered_is_offered_to_change_the_answer(
 def test_row_form_links_back_to_the_level_by_its_name(project, editor_client):
     html = page(editor_client, "row_add", project.pk, "decision")
     assert "← Back to Level 5" in html
+
+
+def test_the_decision_picker_asks_for_a_pattern_in_words(project, editor_client, catalogue):
+    html = page(editor_client, "row_add", project.pk, "decision")
+    assert '<option value="" selected>Choose a pattern…</option>' in html
+    assert "---------" not in html
