@@ -21,6 +21,7 @@ from planner.levels import level
 from planner.milestones import milestone_create
 from planner.models import ImprovementItem, Project
 from planner.templatetags.advisor import severity_counts
+from planner.templatetags.changes import change_counts
 from planner.templatetags.when import ago
 from tests.planner.test_editor import answer
 
@@ -193,3 +194,13 @@ def test_the_decision_picker_asks_for_a_pattern_in_words(project, editor_client,
     html = page(editor_client, "row_add", project.pk, "decision")
     assert '<option value="" selected>Choose a pattern…</option>' in html
     assert "---------" not in html
+
+
+def test_change_summary_counts_only_what_changed():
+    nothing = dict.fromkeys(["answers", "added", "removed", "changed", "renamed"], 0)
+    assert change_counts(nothing) == "nothing changed"
+    assert change_counts({**nothing, "answers": 1}) == "1 answer changed"
+    counts = {**nothing, "answers": 2, "added": 1, "changed": 3, "renamed": 1, "closed": 1}
+    assert change_counts(counts) == (
+        "2 answers changed, 1 row added, 3 rows changed (1 renamed), 1 finding closed"
+    )
