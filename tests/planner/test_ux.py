@@ -204,3 +204,10 @@ def test_change_summary_counts_only_what_changed():
     assert change_counts(counts) == (
         "2 answers changed, 1 row added, 3 rows changed (1 renamed), 1 finding closed"
     )
+
+
+def test_improvement_plan_with_nothing_open_says_so_once(demo, owner_client):
+    html = page(owner_client, "improvements", demo.pk)
+    assert "The advisor has no open findings: nothing to track." in html
+    assert "Every open finding is tracked." not in html  # nothing is tracked either
+    assert reverse("improvements_csv", args=[demo.pk]) not in html  # nothing to download
