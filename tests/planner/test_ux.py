@@ -211,3 +211,11 @@ def test_improvement_plan_with_nothing_open_says_so_once(demo, owner_client):
     assert "The advisor has no open findings: nothing to track." in html
     assert "Every open finding is tracked." not in html  # nothing is tracked either
     assert reverse("improvements_csv", args=[demo.pk]) not in html  # nothing to download
+
+
+def test_dashboard_offers_new_project_only_to_those_who_can_create_one(
+    project, owner_client, viewer_client
+):
+    new = f'href="{reverse("project_create")}"'
+    assert new in page(owner_client, "dashboard")
+    assert new not in page(viewer_client, "dashboard")
