@@ -93,7 +93,7 @@ def test_no_open_findings_read_none_not_four_zeros(demo, owner_client):
         page(owner_client, "findings", demo.pk),
         page(owner_client, "dashboard"),
     ]:
-        assert "border ms-1\">none</span>" in html
+        assert 'border ms-1">none</span>' in html
         assert "0 high" not in html and "0 low" not in html
     findings = page(owner_client, "findings", demo.pk)
     assert "the plan acts on every finding the advisor raised" in findings
