@@ -3,12 +3,10 @@
 {% load advisor %}
 {{ item|evidence_label }}   "Team size", "Level 2 · Should authentication be separate?"
 {{ finding|why }}           the finding's first piece of evidence, in one line
-{{ totals|severity_counts }} [(severity, count), ...] most severe first, zeros left out
 """
 
 from django import template
 
-from planner.advisor import SEVERITIES
 from planner.advisor.words import addressed_headline
 from planner.advisor.words import evidence_label as label_of
 
@@ -45,9 +43,3 @@ def headline(finding) -> str:
     if finding.status != "addressed":
         return finding.message
     return addressed_headline(finding.rule_id, finding.subject, finding.evidence)
-
-
-@register.filter
-def severity_counts(totals: dict) -> list[tuple[str, int]]:
-    """Counts per severity in the advisor's order (a saved summary's JSON has its own)."""
-    return [(severity, totals[severity]) for severity in SEVERITIES if totals.get(severity)]
