@@ -20,8 +20,8 @@ from planner.importing import plan_import
 from planner.levels import level
 from planner.milestones import milestone_create
 from planner.models import ImprovementItem, Project
-from planner.templatetags.severity import severity_counts
 from planner.templatetags.changes import change_counts
+from planner.templatetags.severity import severity_counts
 from planner.templatetags.when import ago
 from tests.planner.test_editor import answer
 
