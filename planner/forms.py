@@ -318,7 +318,7 @@ class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
 def picker_choices(groups: list) -> list:
     """The decision picker's options grouped as the context filter sorts them, each
     recommended or ruled-out entry with the advisor's one-line reason."""
-    return [("", "---------")] + [
+    return [("", "Choose a pattern…")] + [
         (
             f"{heading} ({len(items)})",
             [

@@ -73,7 +73,7 @@ def level_answer_save(
         activity_record(
             project=project,
             user=user,
-            summary=f"answered “{question}” in level {level.number}",
+            summary=f"answered “{question}” in Level {level.number}",
             step=level.step,
             target=question,
             changes=activity.diff({question: current}, {question: value}),

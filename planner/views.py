@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap
 
 from accounts.models import Role
-from accounts.teams import current_team
+from accounts.teams import current_team, user_memberships
 from planner import activity, comments, context_filter, registry, services
 from planner import forms as plan_forms
 from planner.access import ROLE_MESSAGES, project_view
@@ -58,7 +58,10 @@ PANEL_FINDINGS = 10  # the advisor beside a step shows at most this many finding
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    team = current_team(request)
+    # Loaded once for the team, the role and the navigation (accounts.context_processors).
+    request.memberships = list(user_memberships(request.user))
+    team = current_team(request, request.memberships)
+    role = next((m.role for m in request.memberships if m.team == team), None)
     show_archived = request.GET.get("archived") == "1"
     projects = Project.objects.none()
     if team is not None:
@@ -70,6 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "team": team,
             "projects": projects,
             "show_archived": show_archived,
+            "can_create": role in (Role.OWNER, Role.EDITOR),
             "examples": example_list(),
         },
     )

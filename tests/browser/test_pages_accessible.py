@@ -54,6 +54,22 @@ def test_team_pages_pass_axe_and_csp(page, live_server, log_in, csp_errors, demo
     for url in urls:
         goto(page, live_server.url + url)
         axe_check(page)
+    # The project's menus (<details>): opened by keyboard, closed by Escape or a click
+    # elsewhere (static/js/menus.js), one open at a time.
+    goto(page, live_server.url + urls[0])
+    plan_menu, team_menu = page.locator("details.menu").nth(0), page.locator("details.menu").nth(1)
+    plan_menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert plan_menu.evaluate("menu => menu.open")
+    axe_check(page)
+    team_menu.locator("summary").click()
+    assert team_menu.evaluate("menu => menu.open") and not plan_menu.evaluate("m => m.open")
+    page.locator("h1").click()
+    assert not team_menu.evaluate("menu => menu.open")
+    plan_menu.locator("summary").click()
+    page.keyboard.press("Escape")
+    assert not plan_menu.evaluate("menu => menu.open")
+    assert page.evaluate("document.activeElement.textContent") == "Plan"
     assert csp_errors == []
 
 
