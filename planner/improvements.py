@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db.models import Case, Q, Value, When
 
 from planner.markdown import escape_markdown
 from planner.models import ImprovementItem, Project
@@ -32,28 +32,18 @@ def open_keys(findings: Iterable[dict]) -> list[str]:
 
 def improvements_sync(project_id: int, findings: list[dict]) -> int:
     """Close the items whose finding is no longer open, reopen the ones closed that way
-    whose finding is open again. One statement, written out: it runs after every save,
-    and Django compiled the same UPDATE (three `IN` lists in a `CASE`) in ~1 ms of CPU.
-    Returns how many items moved."""
-    q = connection.ops.quote_name
-    table, key = q(ImprovementItem._meta.db_table), q("finding_key")
-    status, closed = q("status"), q("closed_by_plan")
-    is_open = f"{key} = ANY(%(keys)s)"
-    sql = (
-        f"UPDATE {table} SET {status} = CASE WHEN {is_open} THEN %(open)s ELSE %(done)s END, "  # noqa: S608
-        f"{closed} = NOT ({is_open}) WHERE {q('project_id')} = %(project)s "
-        f"AND (({closed} AND {is_open}) OR ({status} IN (%(open)s, %(doing)s) AND NOT {is_open}))"
+    whose finding is open again. One statement; returns how many items moved."""
+    keys = open_keys(findings)
+    is_open = Q(finding_key__in=keys)
+    moved = ImprovementItem.objects.filter(project_id=project_id).filter(
+        (Q(closed_by_plan=True) & is_open) | (Q(status__in=[Status.OPEN, Status.DOING]) & ~is_open)
     )
-    params = {
-        "keys": open_keys(findings),
-        "project": project_id,
-        "open": Status.OPEN.value,
-        "doing": Status.DOING.value,
-        "done": Status.DONE.value,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    if not keys:  # `IN ()` cannot be written: nothing is open, so everything closes
+        return moved.update(status=Status.DONE, closed_by_plan=True)
+    return moved.update(
+        status=Case(When(is_open, then=Value(Status.OPEN)), default=Value(Status.DONE)),
+        closed_by_plan=Case(When(is_open, then=Value(False)), default=Value(True)),
+    )
 
 
 def item_track(*, project: Project, finding: dict, user) -> ImprovementItem:
