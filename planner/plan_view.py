@@ -99,9 +99,10 @@ class Table:
     @property
     def name_width(self) -> str:
         """The name column's width class, fitted to the names (the rest is the details')."""
-        names = [row[0] for row in self.rows] + [self.columns[0]]
+        names = [row[0] for row in self.rows]
         word = max(len(w) for name in names for w in [*name.split(), ""])
-        chars = max(word, min(sum(len(n) for n in names) / len(names), 24))
+        mean = sum(len(n) for n in names) / max(len(names), 1)
+        chars = max(word, len(self.columns[0]), min(mean, 24))  # the heading on one line
         percent = (chars * 1.7 + 3) * 100 / 178  # ~1.7 mm a character, bold; 178 mm wide
         return f"w-p{max(10, min(40, 2 * round(percent / 2)))}"
 
