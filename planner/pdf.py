@@ -170,6 +170,7 @@ def report_html(
         "team_name": team_name,
         "generated_at": generated_at or timezone.now(),
         "stylesheet": f"{REPORT_ORIGIN}{_static_prefix()}css/report.css",
+        "table_template": "planner/pdf/_table.html",  # lists as name + details (issue 8)
     }
     return render_to_string("planner/pdf/report.html", context)
 

@@ -58,6 +58,7 @@ class Table:
     rows: list[list[str]]
     empty: str = "None recorded."
     widths: list[str] = field(default_factory=list)  # CSS classes, one per column
+    long: frozenset[int] = frozenset()  # columns holding paragraphs (registry "text" fields)
 
     @property
     def headings(self) -> list[tuple[str, str]]:
@@ -70,6 +71,47 @@ class Table:
         pages in time that grows with the page count, so long lists print as a series
         of shorter tables (each with its header) instead of one."""
         return [self.rows[i : i + CHUNK_ROWS] for i in range(0, len(self.rows), CHUNK_ROWS)] or [[]]
+
+    @property
+    def compact(self) -> bool:
+        """Whether the PDF prints this list as records (`records`): a list longer than one
+        table does; a short one keeps a column per field, easier to scan."""
+        return len(self.rows) > CHUNK_ROWS
+
+    @property
+    def records(self) -> list[list[Record]]:
+        """The rows as the PDF prints a long list, in runs of CHUNK_ROWS (issue 8): a name
+        column and one column with the short values on one line, then each paragraph under
+        its heading, full width. WeasyPrint's time and memory follow the printed lines, and
+        a row of six narrow cells takes twice the lines of this. Empty values are left out."""
+        return [[self._record(row) for row in chunk] for chunk in self.chunks]
+
+    def _record(self, row: list[str]) -> Record:
+        cells = list(zip(self.columns, row, strict=False))[1:]
+        facts = [
+            f"{heading}: {cell}"
+            for i, (heading, cell) in enumerate(cells, 1)
+            if i not in self.long and cell not in ("", "—")
+        ]
+        texts = [(h, cell) for i, (h, cell) in enumerate(cells, 1) if i in self.long and cell]
+        return Record(row[0], " · ".join(facts), texts)
+
+    @property
+    def name_width(self) -> str:
+        """The name column's width class, fitted to the names (the rest is the details')."""
+        names = [row[0] for row in self.rows]
+        word = max(len(w) for name in names for w in [*name.split(), ""])
+        mean = sum(len(n) for n in names) / max(len(names), 1)
+        chars = max(word, len(self.columns[0]), min(mean, 24))  # the heading on one line
+        percent = (chars * 1.7 + 3) * 100 / 178  # ~1.7 mm a character, bold; 178 mm wide
+        return f"w-p{max(10, min(40, 2 * round(percent / 2)))}"
+
+
+@dataclass
+class Record:
+    name: str
+    facts: str  # the short values, "Heading: value · …"
+    texts: list[tuple[str, str]]  # (heading, paragraph)
 
 
 @dataclass
@@ -405,6 +447,8 @@ def _kind_table(kind: registry.RowKind, document: dict, names: dict[str, str]) -
         first = not columns
         columns.append(kind.noun.capitalize() if spec.name == "name" else spec.heading)
         widths.append("w-name" if first else WIDTHS.get(spec.type, "w-mid"))
+    offset = len(columns) - len(fields)  # a relationship's first column names both ends
+    long = frozenset(i + offset for i, spec in enumerate(fields) if spec.type == "text")
     rows = []
     for row in document.get(kind.list_key) or []:
         cells = [_cell(f, row.get(f.doc_key), names) for f in fields]
@@ -413,7 +457,7 @@ def _kind_table(kind: registry.RowKind, document: dict, names: dict[str, str]) -
         rows.append(cells)
     if rows:
         widths = _fit_widths(columns, rows)
-    return Table(kind.plural, columns, rows, widths=widths)
+    return Table(kind.plural, columns, rows, widths=widths, long=long)
 
 
 def _level_tables(number: int, document: dict, names: dict[str, str]) -> list[Table]:
@@ -455,7 +499,14 @@ def _decision_table(decisions: list[dict[str, str]]) -> Table:
         for d in decisions
     ]
     widths = _fit_widths(columns, rows) if rows else []
-    return Table("Decisions", columns, rows, empty="No decisions recorded.", widths=widths)
+    return Table(
+        "Decisions",
+        columns,
+        rows,
+        empty="No decisions recorded.",
+        widths=widths,
+        long=frozenset({2, 3}),
+    )
 
 
 def _noun(kind: str) -> str:

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from planner.diagrams import boundary_diagram, entity_diagram
 from planner.pdf import RefusedURL, StaticOnlyFetcher, render_pdf, report_html
+from planner.plan_view import CHUNK_ROWS
 
 DEMO_PATH = Path(__file__).resolve().parents[2] / "planner" / "fixtures" / "demo-plan.json"
 
@@ -224,11 +225,19 @@ def test_plan_text_with_markup_stays_text_and_fetches_nothing(tmp_path):
     doc["context"]["product"] = "\n".join(ATTACKS)
     doc["levels"]["1"]["answers"]["data_when"] = ATTACKS[1]
     doc["journey_steps"][0]["data_needed"] = ATTACKS[2]
+    # a list longer than one table prints as records (planner/pdf/_table.html)
+    doc["journey_steps"] += [
+        dict(doc["journey_steps"][0], name=f"{ATTACKS[5]} {i}", data_needed=f"{ATTACKS[4]} {i}")
+        for i in range(CHUNK_ROWS)
+    ]
     doc["entities"][0]["name"] = ATTACKS[3]
     pdf = render_pdf(doc)
     text = squash(pdf_text(pdf))
     for attack in ATTACKS[:4]:
         assert squash(attack) in text
+    for i in range(CHUNK_ROWS):
+        assert squash(f"{ATTACKS[5]} {i}") in text
+        assert squash(f"Data the frontend needs: {ATTACKS[4]} {i}") in text
     reader = PdfReader(io.BytesIO(pdf))
     assert not reader.attachments
     assert b"/EmbeddedFile" not in pdf
@@ -321,7 +330,7 @@ def test_huge_plan_prints_every_row_in_tables_of_bounded_length():
     assert "operation199" in html and "Entity 199" in html
     assert "Custom pattern 199" in html
     # six lists and the decisions (a table in the PDF, cards on the share page)
-    assert html.count('class="table table-sm table-bordered plan-table"') == 7 * 200 // 25
+    assert html.count('class="plan-table record-table"') == 7 * 200 // 25
 
 
 @pytest.mark.django_db
