@@ -259,8 +259,28 @@ DIGEST_EVIDENCE_TEXT = 120  # characters of one evidence line
 
 
 def _clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut between words (a word cut in half reads as a typo)."""
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:  # the cut falls inside a word: drop it
+        cut = cut.rsplit(" ", 1)[0]
+    words = cut
+    return words.rstrip(" ,;:—-") + "…"
+
+
+def _fit_names(head: str, names: list[str], limit: int) -> str:
+    """`head` and as many whole names as fit in about `limit` characters, then how many
+    more ("… and 2 more"): a list clipped inside a name reads as a typo."""
+    shown: list[str] = []
+    for name in names:
+        if shown and len(head) + len("; ".join([*shown, name])) > limit:
+            break
+        shown.append(name)
+    rest = len(names) - len(shown)
+    tail = f" and {rest} more" if rest else ""
+    return _clip(head + "; ".join(shown), limit) + tail
 
 
 def _lines(*texts: str) -> int:
@@ -343,7 +363,9 @@ def findings_digest(findings: dict[str, Any], *, budget: int = DIGEST_LINES) -> 
     ]
     addressed = findings.get("addressed", [])
     shown_addressed = [
-        _clip(f"{f['headline']} — {f['addressed_names']}", DIGEST_EVIDENCE_TEXT)
+        _fit_names(
+            f"{f['headline']} — ", [i["label"] for i in f["addressed_by"]], DIGEST_EVIDENCE_TEXT
+        )
         for f in addressed[:DIGEST_DISMISSED]
     ]
     used = 5  # heading, context, summary and the note about the full list

@@ -5,7 +5,7 @@ import pytest
 
 from planner import registry
 from planner.pdf import report_html
-from planner.plan_view import CHUNK_ROWS, plan_view
+from planner.plan_view import CHUNK_ROWS, _clip, _fit_names, plan_view
 from tests.planner.test_pdf import demo_document, large_document
 
 
@@ -41,3 +41,23 @@ def test_a_record_keeps_every_value_of_its_row_under_its_heading():
     # an empty value is left out; "No" is a value
     assert second.facts == "Timing: Fast (user waits) · Updates: Real-time push · Offline: No"
     assert sum(len(chunk) for chunk in table.records) == CHUNK_ROWS + 1
+
+
+@pytest.mark.django_db
+def test_the_cover_counts_only_open_severities_and_addressed_findings_name_what_did_it():
+    demo = report_html(demo_document())  # the demo plan has acted on every finding
+    assert "none: the plan has acted on every finding" in demo
+    assert "0 high" not in demo
+    # Long lines are clipped between words, never inside one ("Techni…").
+    assert _clip("Addressed by Technique: retry with backoff", 24) == "Addressed by Technique…"
+    assert _clip("Addressed by Technique: retry with backoff", 20) == "Addressed by…"
+    assert _clip("Short enough", 20) == "Short enough"
+    names = ["Technique · Retry with exponential backoff", "Technique · Graceful degradation"]
+    assert _fit_names("Gap: Stripe — ", names, 60) == (
+        "Gap: Stripe — Technique · Retry with exponential backoff and 1 more"
+    )
+
+    gaps = demo_document()
+    gaps["entities"].append({"name": "Draft", "description": "A draft."})
+    cover = report_html(gaps).split("<dt>Open findings</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "1 low" in cover and "0 " not in cover
