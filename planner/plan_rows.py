@@ -158,12 +158,60 @@ def plan_rows(project_id: int) -> dict[str, list[tuple]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [project_id] * uses)
         for part, pk, *values in cursor.fetchall():
-            count, convert = converters[part]
-            del values[count:]  # the padding of shorter parts
-            for i, to_python in convert:
-                if values[i] is not None:
-                    values[i] = to_python(values[i])
-            rows[part].append((pk, *values))
+            rows[part].append(_typed_row(converters[part], pk, values))
     for part in LINK_PARTS:
         rows[part].sort()
     return rows
+
+
+def _typed_row(converter: tuple, pk: int, values: list) -> tuple:
+    count, convert = converter
+    del values[count:]  # the padding of shorter parts
+    for i, to_python in convert:
+        if values[i] is not None:
+            values[i] = to_python(values[i])
+    return (pk, *values)
+
+
+# What every step page shows beside its own lists: the context, the levels' and core
+# questions' answers, and how many rows each list has.
+SMALL_PARTS = ("context", "level", "core")
+
+
+@cache
+def small_statement() -> tuple[str, int]:
+    """The small parts and each list's row count in one statement ('count' rows carry
+    the count where the id goes, and the list's name as their first value)."""
+    q = connection.ops.quote_name
+    branches = []
+    for part in SMALL_PARTS:
+        model, fields = PARTS[part]
+        table, columns = q(model._meta.db_table), ", ".join(_columns(model, fields))
+        branches.append(
+            f"SELECT '{part}', {q('id')}, {columns} FROM {table} WHERE {q('project_id')} = %s"  # noqa: S608
+        )
+    padding = ", ".join(["CAST(NULL AS TEXT)"] * (WIDTH - 1))
+    for kind, model in ROW_MODELS.items():
+        table = q(model._meta.db_table)
+        branches.append(
+            f"SELECT 'count', COUNT(*), CAST('{kind}' AS TEXT), {padding} "  # noqa: S608
+            f"FROM {table} WHERE {q('project_id')} = %s"
+        )
+    sql = " UNION ALL ".join(branches)
+    return sql, sql.count("%s")
+
+
+def small_rows(project_id: int) -> tuple[dict[str, list[tuple]], dict[str, int]]:
+    """The small parts, as `plan_rows` gives them, and {list: row count}."""
+    sql, uses = small_statement()
+    converters = _converters()
+    rows: dict[str, list[tuple]] = {part: [] for part in SMALL_PARTS}
+    counts = dict.fromkeys(ROW_MODELS, 0)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [project_id] * uses)
+        for part, pk, *values in cursor.fetchall():
+            if part == "count":
+                counts[values[0]] = pk
+            else:
+                rows[part].append(_typed_row(converters[part], pk, values))
+    return rows, counts

@@ -1,10 +1,9 @@
 """Everything a workspace page shows, loaded in a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from functools import cache
 
-from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import CharField, F, Prefetch, Value
+from django.db.models.functions import Concat
 
 from planner import registry
 from planner.levels import LEVELS, Level
@@ -22,6 +21,7 @@ from planner.models import (
     Project,
     Relationship,
 )
+from planner.plan_rows import small_rows
 from planner.registry import CONTEXT_REQUIRED, REQUIRED_ROWS, STEP_TITLES, STEPS
 
 # Which list answers each level holds, in the order they are shown.
@@ -141,24 +141,6 @@ STEP_ROWS: dict[str, list[str]] = {
 }
 
 
-@cache
-def _row_counts_sql() -> str:
-    # Table names come from the models, never from input; the project id is a parameter.
-    return " UNION ALL ".join(
-        f"SELECT '{kind}', COUNT(*) FROM {connection.ops.quote_name(model._meta.db_table)}"  # noqa: S608
-        " WHERE project_id = %s"
-        for kind, model in ROW_MODELS.items()
-    )
-
-
-def row_counts(project: Project) -> dict[str, int]:
-    """How many rows each list has, in one plain statement (an ORM query with a subquery
-    per list costs ten times as much just to compile)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_row_counts_sql(), [project.pk] * len(ROW_MODELS))
-        return dict.fromkeys(ROW_MODELS, 0) | dict(cursor.fetchall())
-
-
 def load_plan(
     project: Project,
     step: str | None = None,
@@ -173,22 +155,19 @@ def load_plan(
     named by `show_all`, and the checklist); `counts` says how many there are. Without
     a step, every list is loaded in full (for code that needs the whole plan).
 
-    With `parts` (the plan's `plan_rows`, read once after a save), the context, levels,
-    core answers and counts come from them instead of four more queries.
+    The context, levels, core answers and counts come from one statement
+    (`plan_rows.small_rows`), or from `parts` (the plan's `plan_rows`, read once after a
+    save) when given.
     """
     if parts is not None:
         levels, context, core = _small_parts(project, parts)
-    else:
-        levels = {a.level: a for a in LevelAnswer.objects.filter(project=project)}
-        context = Context.objects.filter(project=project).first()
-        core = {q.key: q for q in CoreQuestion.objects.filter(project=project)}
+        counts = {kind: len(parts[kind]) for kind in ROW_MODELS}
+    else:  # one statement: the small parts and every list's count
+        small, counts = small_rows(project.pk)
+        levels, context, core = _small_parts(project, small)
     if context is None or len(levels) < len(LEVELS) or len(core) < len(CoreQuestionKey.values):
         ensure_plan_rows(project)
         return load_plan(project, step, page_rows=page_rows, show_all=show_all)
-    if parts is not None:
-        counts = {kind: len(parts[kind]) for kind in ROW_MODELS}
-    else:
-        counts = row_counts(project)
     plan = Plan(project, context, levels, counts, core, parts=parts)
     kinds = STEP_ROWS[step] if step else list(ROW_MODELS)
     for kind in kinds:
@@ -301,23 +280,28 @@ def step_neighbours(step: str) -> tuple[str | None, str | None]:
 
 def evidence_anchors(project: Project) -> dict[tuple[str, str], str]:
     """Where each named answer sits on its step page, as "?all=<kind>#<anchor>", keyed by
-    the (kind, name) the advisor's evidence uses. A fixed number of queries."""
-    anchors = {}
-    for kind in ["journey_step", "boundary", "operation", "entity"]:
-        for pk, name in ROW_MODELS[kind].objects.filter(project=project).values_list("pk", "name"):
-            anchors[(kind, name)] = f"?all={kind}#{kind}-{pk}"
-    relationships = Relationship.objects.filter(project=project).values_list(
-        "pk", "source__name", "target__name"
-    )
-    for pk, source, target in relationships:
-        anchors[("relationship", f"{source} -> {target}")] = f"?all=relationship#relationship-{pk}"
-    for pk, slug in Decision.objects.filter(project=project).values_list("pk", "entry__slug"):
-        anchors[("decision", slug)] = f"?all=decision#decision-{pk}"
+    the (kind, name) the advisor's evidence uses. One statement (a `UNION ALL`)."""
+    text = CharField()
+
+    def named(rows, kind: str, name) -> object:
+        rows = rows.order_by().annotate(_kind=Value(kind, text), _name=name)  # SQLite: no
+        return rows.values_list("_kind", "pk", "_name")  # ORDER BY inside a UNION
+
+    parts = [
+        named(ROW_MODELS[kind].objects.filter(project=project), kind, F("name"))
+        for kind in ["journey_step", "boundary", "operation", "entity"]
+    ]
+    arrow = Concat(F("source__name"), Value(" -> "), F("target__name"), output_field=text)
+    parts.append(named(Relationship.objects.filter(project=project), "relationship", arrow))
+    parts.append(named(Decision.objects.filter(project=project), "decision", F("entry__slug")))
     techniques = CatalogueEntry.objects.visible_to(project.team).filter(
         kind=CatalogueEntry.Kind.TECHNIQUE
     )
-    for pk, slug in techniques.values_list("pk", "slug"):
-        anchors[("technique", slug)] = f"#technique-{pk}"
+    parts.append(named(techniques, "technique", F("slug")))
+    anchors = {}
+    for kind, pk, name in parts[0].union(*parts[1:], all=True):
+        anchor = f"#{kind}-{pk}" if kind == "technique" else f"?all={kind}#{kind}-{pk}"
+        anchors[(kind, name)] = anchor
     return anchors
 
 
