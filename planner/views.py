@@ -414,11 +414,13 @@ def save_merging(form, write=save_form, **form_kwargs) -> tuple:
     return form, CONFLICT  # others kept saving meanwhile: the person looks and saves again
 
 
-def save_recorded(
-    request: HttpRequest, project: Project, form, before: dict, write=save_form, **where
-) -> tuple:
-    """`save_merging` and the activity entry (with the fields the save changed) in one
-    transaction; `before` is `activity.snapshot` of the row taken before validation."""
+def save_recorded(request: HttpRequest, project: Project, form, write=save_form, **where) -> tuple:
+    """Validate the bound form, then `save_merging` and the activity entry (with the fields
+    the save changed) in one transaction. The row is read for "before" ahead of
+    validation, which writes the submitted values into it."""
+    before = activity.snapshot(form.instance, activity.form_fields(form))
+    if not form.is_valid():
+        return form, INVALID
     with transaction.atomic():
         form, status = save_merging(form, write, project=project, **where.pop("form_kwargs", {}))
         if status == 200:
@@ -437,21 +439,12 @@ def save_recorded(
 def context_save(request: HttpRequest, project: Project) -> HttpResponse:
     context, _ = Context.objects.get_or_create(project=project)
     form = plan_forms.ContextForm(request.POST, instance=context, project=project)
-    before = activity.snapshot(context, activity.form_fields(form))
-    status = INVALID
-    if form.is_valid():
-        form, status = save_recorded(
-            request,
-            project,
-            form,
-            before,
-            summary="edited the context",
-            step="context",
-            target="Context",
-        )
-        if status == 200:
-            form = plan_forms.ContextForm(instance=form.instance, project=project)
-            form.saved = True
+    form, status = save_recorded(
+        request, project, form, summary="edited the context", step="context", target="Context"
+    )
+    if status == 200:
+        form = plan_forms.ContextForm(instance=form.instance, project=project)
+        form.saved = True
     plan = step_plan(project, "context")
     return respond(
         request, plan, "context", "context-form", status, ctx={"form": form}, page={"form": form}
@@ -629,25 +622,20 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
     if not request.membership.allows(Role.EDITOR):
         raise PermissionDenied(ROLE_MESSAGE)
     form = row_form(project, kind, request.POST, instance=row)
-    before = activity.snapshot(row, activity.form_fields(form))
-    status = INVALID
-    if form.is_valid():
-        try:
-            form, status = save_recorded(
-                request,
-                project,
-                form,
-                before,
-                summary=f"edited {kind.noun}",
-                step=str(kind.level),
-                form_kwargs=row_form_extra(project, kind),
-            )
-        except StaleVersion:
-            messages.error(
-                request,
-                f"Someone deleted this {kind.noun} meanwhile; your changes were not saved.",
-            )
-            raise Http404("Deleted meanwhile.") from None
+    try:
+        form, status = save_recorded(
+            request,
+            project,
+            form,
+            summary=f"edited {kind.noun}",
+            step=str(kind.level),
+            form_kwargs=row_form_extra(project, kind),
+        )
+    except StaleVersion:
+        messages.error(
+            request, f"Someone deleted this {kind.noun} meanwhile; your changes were not saved."
+        )
+        raise Http404("Deleted meanwhile.") from None
     if status != 200:
         if request.htmx:
             html = render_to_string(
@@ -780,21 +768,17 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
     form = plan_forms.TechniqueForm(
         request.POST, instance=choice, project=project, prefix=f"t{entry_id}"
     )
-    before = activity.snapshot(choice, activity.form_fields(form))
-    status = INVALID
-    if form.is_valid():
-        form, status = save_recorded(
-            request,
-            project,
-            form,
-            before,
-            technique_apply,
-            summary=f"updated technique {entry}",
-            step="6",
-            target=str(entry),
-        )
-        if status == 200:
-            services.level_touch(project=project, level_number=6)
+    form, status = save_recorded(
+        request,
+        project,
+        form,
+        technique_apply,
+        summary=f"updated technique {entry}",
+        step="6",
+        target=str(entry),
+    )
+    if status == 200:
+        services.level_touch(project=project, level_number=6)
     # The line alone is swapped (with the sidebar and advisor): the checklist's other
     # lines are loaded only for a whole page.
     plan = step_plan(project, "6", lists=not request.htmx)
@@ -827,20 +811,16 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
         raise Http404("No such core question.")
     question, _ = CoreQuestion.objects.get_or_create(project=project, key=key)
     form = plan_forms.CoreQuestionForm(request.POST, instance=question, project=project, prefix=key)
-    before = activity.snapshot(question, activity.form_fields(form))
-    status = INVALID
-    if form.is_valid():
-        form, status = save_recorded(
-            request,
-            project,
-            form,
-            before,
-            summary=f"answered the core question on {question}",
-            step="core",
-            target=str(question),
-        )
-        if status == 200:
-            form = plan_forms.CoreQuestionForm(instance=form.instance, project=project, prefix=key)
+    form, status = save_recorded(
+        request,
+        project,
+        form,
+        summary=f"answered the core question on {question}",
+        step="core",
+        target=str(question),
+    )
+    if status == 200:
+        form = plan_forms.CoreQuestionForm(instance=form.instance, project=project, prefix=key)
     plan = step_plan(project, "core")
     title, text = next((t, x) for k, t, x in CORE_QUESTIONS if k == key)
     return respond(
