@@ -22,7 +22,6 @@ read the medians. Results: bench/results/bench_inprocess.json.
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
 import time
@@ -31,30 +30,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-DB_NAME = os.environ.get("BENCH_DB", "backplan_inprocess")
-STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
-
-os.environ.update(
-    DATABASE_URL=f"{PG}/{DB_NAME}",
-    DEBUG="false",
-    SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
-    ALLOWED_HOSTS="testserver,localhost",
-    LOG_LEVEL="ERROR",
-    CONN_MAX_AGE="60",
-    DJANGO_SETTINGS_MODULE="bench.bare_view.settings",  # plain HTTP, DEBUG off
-    BENCH_STATIC_ROOT=os.environ.get("BENCH_STATIC_ROOT", f"/tmp/{DB_NAME}_static"),
+from bench.common import (  # noqa: E402
+    RESULTS,
+    bench_environment,
+    build_large_plan,
+    recreate_database,
+    setup_django,
 )
 
-from bench.common import RESULTS, build_large_plan, setup_django  # noqa: E402
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
+DB_NAME = os.environ.get("BENCH_DB", "backplan_inprocess")
+STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
+bench_environment(DB_NAME, CONN_MAX_AGE="60")
 
 
 def build(rows: int):
@@ -228,7 +214,7 @@ def main() -> None:
         help="team techniques added (and a third as many patterns)",
     )
     args = parser.parse_args()
-    recreate_database()
+    recreate_database(DB_NAME)
     setup_django()
     project, client = build(args.rows)
     add_team_catalogue(project, args.team_catalogue)

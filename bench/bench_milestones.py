@@ -21,36 +21,23 @@ Results: bench/results/bench_milestones.json.
 
 import argparse
 import os
-import secrets
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-DB_NAME = os.environ.get("BENCH_DB", "backplan_milestones")
-
-os.environ.update(
-    DATABASE_URL=f"{PG}/{DB_NAME}",
-    DEBUG="false",
-    SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
-    ALLOWED_HOSTS="testserver,localhost",
-    LOG_LEVEL="ERROR",
-    CONN_MAX_AGE="60",
-    DJANGO_SETTINGS_MODULE="bench.bare_view.settings",  # plain HTTP, DEBUG off
-    BENCH_STATIC_ROOT=os.environ.get("BENCH_STATIC_ROOT", f"/tmp/{DB_NAME}_static"),
+from bench.common import (  # noqa: E402
+    bench_environment,
+    build_large_plan,
+    measure,
+    recreate_database,
+    report,
+    setup_django,
 )
 
-from bench.common import build_large_plan, measure, report, setup_django  # noqa: E402
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
+DB_NAME = os.environ.get("BENCH_DB", "backplan_milestones")
+bench_environment(DB_NAME, CONN_MAX_AGE="60")
 
 
 def change_plan(project, rows: int) -> None:
@@ -97,7 +84,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--rows", type=int, default=200)
     args = parser.parse_args()
-    recreate_database()
+    recreate_database(DB_NAME)
     setup_django()
 
     from django.db import connection

@@ -54,7 +54,14 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+from bench.common import (  # noqa: E402
+    RESULTS,
+    bench_environment,
+    build_large_plan,
+    recreate_database,
+    setup_django,
+)
+
 DB_NAME = os.environ.get("BENCH_DB", "backplan_bench")
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8601"))
 CLIENTS = 32
@@ -63,27 +70,9 @@ STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
 TARGET_RATIO, TARGET_P99_MS = 0.15, 100.0
 
 # The server and this process share these: production-like, but loopback and HTTP.
-os.environ.update(
-    DATABASE_URL=f"{PG}/{DB_NAME}",
-    DJANGO_SETTINGS_MODULE="bench.bare_view.settings",
-    DEBUG="false",
-    SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
-    ALLOWED_HOSTS=f"{HOST},localhost,testserver",
-    LOG_LEVEL="ERROR",  # 409s and 422s are expected here; django.request would log each
-    BENCH_STATIC_ROOT=os.environ.get("BENCH_STATIC_ROOT", "/tmp/backplan_bench_static"),
-)
-
-from bench.common import RESULTS, build_large_plan, setup_django  # noqa: E402
+bench_environment(DB_NAME, hosts=f"{HOST},localhost,testserver")
 
 # --- The database and the plan ---------------------------------------------------------
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 @dataclass
@@ -545,7 +534,7 @@ def main() -> None:
     use_wrk = shutil.which("wrk") is not None and not args.no_wrk
 
     print(f"Preparing database {DB_NAME} with a plan of {ROWS} rows per list…", flush=True)
-    recreate_database()
+    recreate_database(DB_NAME)
     setup_django()
     fixture = build_fixture()
     if args.profile_only:

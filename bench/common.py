@@ -8,6 +8,7 @@ writes bench/results/<name>.json (git-ignored) for docs/benchmarks.md.
 import json
 import os
 import platform
+import secrets
 import statistics
 import sys
 import time
@@ -17,6 +18,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+
+
+def bench_environment(db_name: str, *, hosts: str = "testserver,localhost", **extra: str):
+    """Django as production runs it, but on loopback over plain HTTP and on the
+    benchmark's own database. Call before `setup_django()` (a server started from this
+    process inherits it)."""
+    os.environ.update(
+        DATABASE_URL=f"{PG}/{db_name}",
+        DJANGO_SETTINGS_MODULE="bench.bare_view.settings",
+        DEBUG="false",
+        SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=hosts,
+        LOG_LEVEL="ERROR",  # expected 409s and 422s would each be logged by django.request
+        BENCH_STATIC_ROOT=os.environ.get("BENCH_STATIC_ROOT", f"/tmp/{db_name}_static"),
+        **extra,
+    )
+
+
+def recreate_database(db_name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {db_name}")
 
 
 def setup_django() -> None:
