@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import Team, User
-from planner import registry, services
+from planner import activity, registry, services
 from planner.document import (
     CONTEXT_FIELDS,
     PlanDocumentError,
@@ -132,9 +132,7 @@ def plan_import(
 
 def _after_import(project: Project, user: User | None) -> None:
     """Record the import and fill the dashboard summary, as the editor does after a save."""
-    services.activity_record(
-        project=project, user=user, summary="imported the plan from a plan document"
-    )
+    activity.record(project=project, user=user, summary="imported the plan from a plan document")
     # The summary needs counts, not rows: the context step loads none of the lists.
     services.summary_refresh(load_plan(project, "context"), services.plan_findings(project))
 

@@ -68,7 +68,7 @@ def improvement_track(request: HttpRequest, project: Project) -> HttpResponse:
         item = improvements.item_track(
             project=project, finding=finding.as_dict(), user=request.user
         )
-        services.activity_record(
+        activity.record(
             project=project,
             user=request.user,
             summary="tracked a finding in the improvement plan",
@@ -93,7 +93,7 @@ def improvement_edit(request: HttpRequest, project: Project, item_id: int) -> Ht
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            services.activity_record(
+            activity.record(
                 project=project,
                 user=request.user,
                 summary="updated an improvement item",

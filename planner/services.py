@@ -25,15 +25,8 @@ def project_create(*, team, user: User, name: str, description: str = "") -> Pro
             team=team, name=name, description=description, created_by=user
         )
         ensure_plan_rows(project)
-        activity_record(project=project, user=user, summary=f"created the project “{name}”")
+        activity.record(project=project, user=user, summary=f"created the project “{name}”")
     return project
-
-
-def activity_record(*, project: Project, user: User | None, summary: str, **where) -> None:
-    """Log a change (`activity.record`: where it was, what it changed). It also moves the
-    project's `updated_at`, which marks the stored findings (`ProjectFindings`) as out
-    of date."""
-    activity.record(project=project, user=user, summary=summary, **where)
 
 
 def level_locked(project: Project, number: int) -> LevelAnswer:
@@ -70,7 +63,7 @@ def level_answer_save(
             answer.status = LevelStatus.IN_PROGRESS
         answer.version += 1
         answer.save(update_fields=["answers", "status", "version"])
-        activity_record(
+        activity.record(
             project=project,
             user=user,
             summary=f"answered “{question}” in Level {level.number}",
@@ -101,7 +94,7 @@ def level_status_set(
             answer.skip_reason = ""
         answer.version += 1
         answer.save(update_fields=["status", "skip_reason", "version"])
-        activity_record(
+        activity.record(
             project=project,
             user=user,
             summary=f"set level {level.number} to {answer.get_status_display().lower()}",

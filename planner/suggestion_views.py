@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role, User
-from planner import registry, services
+from planner import activity, registry, services
 from planner.access import project_view
 from planner.document import plan_document
 from planner.models import Operation, Project
@@ -103,7 +103,7 @@ def operation_from_suggestion(
         operation.journey_steps.set([steps[suggestion.step]])
         operation.entities.set([entities[name] for name in suggestion.entities])
         services.level_touch(project=project, level_number=3)
-        services.activity_record(
+        activity.record(
             project=project, user=user, summary=f"added operation “{operation.name}” (suggested)"
         )
     return operation

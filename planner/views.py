@@ -107,7 +107,7 @@ def project_settings(request: HttpRequest, project: Project) -> HttpResponse:
             project.archived = request.POST["archive"] == "1"
             with transaction.atomic():
                 project.save(update_fields=["archived", "updated_at"])
-                services.activity_record(
+                activity.record(
                     project=project,
                     user=request.user,
                     summary=f"{'archived' if project.archived else 'restored'} the project",
@@ -119,7 +119,7 @@ def project_settings(request: HttpRequest, project: Project) -> HttpResponse:
         if form.is_valid():
             with transaction.atomic():
                 form.save()
-                services.activity_record(
+                activity.record(
                     project=project, user=request.user, summary=f"renamed the project “{project}”"
                 )
             messages.success(request, "Project renamed.")
@@ -425,7 +425,7 @@ def save_recorded(request: HttpRequest, project: Project, form, write=save_form,
         form, status = save_merging(form, write, project=project, **where.pop("form_kwargs", {}))
         if status == 200:
             after = activity.snapshot(form.instance, activity.form_fields(form))
-            services.activity_record(
+            activity.record(
                 project=project,
                 user=request.user,
                 changes=activity.diff(before, after),
@@ -576,7 +576,7 @@ def row_add_recorded(request: HttpRequest, project: Project, kind: RowKind, form
         if not save_form(form):
             return False
         services.level_touch(project=project, level_number=kind.level)
-        services.activity_record(
+        activity.record(
             project=project,
             user=request.user,
             summary=f"added {kind.noun} “{form.instance}”",
@@ -682,7 +682,7 @@ def row_delete(request: HttpRequest, project: Project, kind: str, pk: int) -> Ht
     try:
         with transaction.atomic():
             row.delete()
-            services.activity_record(
+            activity.record(
                 project=project,
                 user=request.user,
                 summary=f"deleted {kind.noun} “{row}”",
@@ -917,7 +917,7 @@ def finding_dismiss(request: HttpRequest, project: Project) -> HttpResponse:
         with transaction.atomic():
             project.dismissals.filter(finding_key=key).delete()
             # Moves updated_at like every change, so the stored findings are recomputed.
-            services.activity_record(
+            activity.record(
                 project=project, user=request.user, summary=f"restored finding {key}", **where
             )
         messages.success(request, "Finding restored.")
@@ -927,7 +927,7 @@ def finding_dismiss(request: HttpRequest, project: Project) -> HttpResponse:
                 finding_key=key,
                 defaults={"reason": form.cleaned_data["reason"], "dismissed_by": request.user},
             )
-            services.activity_record(
+            activity.record(
                 project=project,
                 user=request.user,
                 summary=f"dismissed finding {key}",

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from planner import services
+from planner import activity, services
 from planner.advisor import SEVERITIES
 from planner.models import Entity, Project, ProjectFindings
 from planner.registry import STEPS
@@ -63,7 +63,7 @@ def test_a_change_makes_the_stored_findings_out_of_date(gap_project, editor, vie
     Entity.objects.filter(project=gap_project).update(
         source_of_truth="Stripe", concurrency="locking"
     )
-    services.activity_record(project=gap_project, user=editor, summary="edited")
+    activity.record(project=gap_project, user=editor, summary="edited")
     html = viewer_client.get(url).content.decode()
     assert "Invoice" not in html.split('id="advisor"')[1]
     stamp = services.findings_stamp(Project.objects.get(pk=gap_project.pk))
