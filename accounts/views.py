@@ -20,7 +20,7 @@ from accounts.login import login_redirect
 from accounts.models import Invitation, Membership, Role, Team
 from accounts.teams import set_current_team
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "accounts.lean.UserBackend"
 
 
 def _safe_next(request: HttpRequest) -> str | None:

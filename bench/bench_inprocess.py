@@ -48,7 +48,7 @@ def build(rows: int):
 
     project, user = build_large_plan(rows)
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.lean.UserBackend")
     return project, client
 
 

@@ -99,7 +99,7 @@ def main() -> None:
 
     project, editor = build_large_plan(args.rows)
     client = Client()
-    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(editor, backend="accounts.lean.UserBackend")
     fill_answers(project)
     first = milestone_create(project=project, user=editor, name="Review 1")
     change_plan(project, args.rows)

@@ -82,7 +82,7 @@ def add_row(page: Page, project, kind: str, noun: str, fill: Callable, name: str
 
 def session_cookie(user, live_server) -> dict:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.lean.UserBackend")
     value = client.cookies[settings.SESSION_COOKIE_NAME].value
     return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": live_server.url}
 

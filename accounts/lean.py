@@ -1,0 +1,101 @@
+"""The reads every signed-in request makes, without the ORM's query compiler.
+
+Each project request reads the session, the user, and the user's memberships joined
+to the project (planner.access). Compiled by the ORM, those three statements cost
+about 1.7 ms of CPU, more than the page cache's whole answer; written once here as
+plain SQL they cost about a quarter of that (`bench/bench_inprocess.py`). The columns
+come from the models' own fields, so the statements follow every migration, and the
+rows become real model instances through `Model.from_db`, as the ORM's own are.
+
+The SQL is standard (both SQLite and PostgreSQL run it); every value is a parameter.
+"""
+
+from functools import cache
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.sessions.backends import db
+from django.db import connection, models
+from django.utils import timezone
+
+
+@cache
+def _layout(model: type[models.Model]) -> tuple[list, list[str], int, list]:
+    """The model's columns in order, their attribute names, where the primary key is,
+    and each column's converters (what the ORM applies to raw values: dates on
+    SQLite, JSON)."""
+    fields = list(model._meta.concrete_fields)
+    converters = []
+    for field in fields:
+        expression = field.get_col(model._meta.db_table)
+        found = field.get_db_converters(connection) + connection.ops.get_db_converters(expression)
+        converters.append([(converter, expression) for converter in found])
+    pk = [f.primary_key for f in fields].index(True)
+    return fields, [f.attname for f in fields], pk, converters
+
+
+def columns(model: type[models.Model], alias: str) -> str:
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in _layout(model)[0])
+
+
+def table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def instances(row: tuple, *models_: type[models.Model]) -> list[models.Model | None]:
+    """Cut one row into an instance of each model, in order; None where a LEFT JOIN
+    found nothing (its primary key is NULL)."""
+    out, start = [], 0
+    for model in models_:
+        fields, attnames, pk, converters = _layout(model)
+        values = list(row[start : start + len(fields)])
+        start += len(fields)
+        if values[pk] is None:
+            out.append(None)
+            continue
+        for i, column_converters in enumerate(converters):
+            for converter, expression in column_converters:
+                if values[i] is not None:
+                    values[i] = converter(values[i], expression, connection)
+        out.append(model.from_db(connection.alias, attnames, values))
+    return out
+
+
+def fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@cache
+def _user_sql() -> str:
+    user = get_user_model()
+    pk = connection.ops.quote_name(user._meta.pk.column)
+    return f"SELECT {columns(user, 'u')} FROM {table(user)} u WHERE u.{pk} = %s"  # noqa: S608
+
+
+class UserBackend(ModelBackend):
+    """Django's ModelBackend, reading the signed-in user with one plain statement."""
+
+    def get_user(self, user_id):
+        rows = fetch(_user_sql(), [user_id])
+        if not rows:
+            return None
+        (user,) = instances(rows[0], get_user_model())
+        return user if self.user_can_authenticate(user) else None
+
+
+class SessionStore(db.SessionStore):
+    """Django's database sessions, read with one plain statement."""
+
+    def _get_session_from_db(self):
+        rows = fetch(
+            f"SELECT session_data FROM {table(self.model)} "  # noqa: S608
+            "WHERE session_key = %s AND expire_date > %s",
+            [self.session_key, timezone.now()],
+        )
+        if not rows:
+            self._session_key = None
+            return None
+        return self.model(session_key=self.session_key, session_data=rows[0][0])
