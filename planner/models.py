@@ -55,6 +55,9 @@ class Project(models.Model):
     # Progress and open findings by severity, refreshed on every save so the
     # dashboard can show every project at a glance with one query.
     summary = models.JSONField(default=dict, blank=True, editable=False)
+    # Set when the team first tracks a finding as improvement work: until then a save
+    # has no improvement items to keep in step (`improvements.improvements_sync`).
+    tracks_improvements = models.BooleanField(default=False, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -697,6 +700,13 @@ class ImprovementItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:  # from now on, the project's saves keep its items in step
+            Project.objects.filter(pk=self.project_id, tracks_improvements=False).update(
+                tracks_improvements=True
+            )
+        super().save(*args, **kwargs)
 
     @property
     def step_title(self) -> str:

@@ -149,7 +149,8 @@ def findings_refresh(plan) -> list[Finding]:
         {step: [f.as_dict() for f in panel_findings(findings, step)] for step in registry.STEPS},
     )
     summary_refresh(plan, findings)
-    improvements_sync(project.pk, [f.as_dict() for f in findings])
+    if project.tracks_improvements:
+        improvements_sync(project.pk, [f.as_dict() for f in findings])
     return findings
 
 

@@ -225,7 +225,7 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
         if lv.number == 6:
             ctx["technique_statuses"] = plan_forms.TECHNIQUE_STATUSES
             ctx["notes_limit"] = registry.ROW_KINDS["technique"].field("notes").limit
-            if "technique" in plan.rows:  # a saved line swapped alone loads no others
+            if "technique" in plan.kinds:  # a saved line swapped alone loads no others
                 ctx["checklist"] = technique_checklist(plan)
     if step in STEP_DIAGRAMS:
         ctx["diagrams"] = step_diagrams(services.plan_doc(plan), step)
@@ -283,22 +283,22 @@ def step_plan(project: Project, step: str, *, lists: bool = True) -> Plan:
 def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False) -> dict:
     """A list as its step shows it: the first PAGE_ROWS rows unless `show_all` (the plan
     may hold only those), and how many there are in all."""
-    rows = plan.rows[kind.key]
-    shown = rows if show_all else rows[:PAGE_ROWS]
     total = plan.counts[kind.key]
     return {
         "kind": kind,
-        # A callable, like `threads`: a save's fragments never show the list.
-        "rows": partial(row_cards, kind, shown),
-        "hidden": total - len(shown),
+        # A callable, like `threads`: a save's fragments never show the list, so its rows
+        # are not even read (`workspace.StepRows`).
+        "rows": partial(row_cards, kind, plan.rows, show_all),
+        "hidden": 0 if show_all else max(0, total - PAGE_ROWS),
         "total": total,
         "add_form": add_form,  # None: the form is fetched when "Add …" is opened
     }
 
 
-def row_cards(kind: RowKind, rows: list) -> list[tuple]:
-    """Each row with the (label, text) pairs its card shows."""
-    return [(row, kind.details(row)) for row in rows]
+def row_cards(kind: RowKind, rows: dict[str, list], show_all: bool) -> list[tuple]:
+    """Each row shown with the (label, text) pairs its card shows."""
+    shown = rows[kind.key] if show_all else rows[kind.key][:PAGE_ROWS]
+    return [(row, kind.details(row)) for row in shown]
 
 
 def row_form(project: Project, kind: RowKind, data=None, instance=None):
@@ -438,6 +438,7 @@ def save_recorded(request: HttpRequest, project: Project, form, write=save_form,
 @require_POST
 def context_save(request: HttpRequest, project: Project) -> HttpResponse:
     context, _ = Context.objects.get_or_create(project=project)
+    context.project = project  # its name is the activity's target: not read again
     form = plan_forms.ContextForm(request.POST, instance=context, project=project)
     form, status = save_recorded(
         request, project, form, summary="edited the context", step="context", target="Context"
@@ -764,6 +765,7 @@ def technique_save(request: HttpRequest, project: Project, entry_id: int) -> Htt
         )
         entry = get_object_or_404(techniques, pk=entry_id)
         choice = TechniqueChoice(project=project, entry=entry, version=0)
+    choice.project = project  # loaded already: `technique_apply` reads it
     entry = choice.entry
     form = plan_forms.TechniqueForm(
         request.POST, instance=choice, project=project, prefix=f"t{entry_id}"

@@ -21,7 +21,7 @@ from planner.models import (
     Project,
     Relationship,
 )
-from planner.plan_rows import small_rows
+from planner.plan_rows import small_rows, stored_fields
 from planner.registry import CONTEXT_REQUIRED, REQUIRED_ROWS, STEP_TITLES, STEPS
 
 # Which list answers each level holds, in the order they are shown.
@@ -64,6 +64,8 @@ class Plan:
     levels: dict[int, LevelAnswer]
     counts: dict[str, int]
     core: dict[str, CoreQuestion]
+    # The lists this step shows; their rows are read when first used (`StepRows`).
+    kinds: list[str] = field(default_factory=list)
     rows: dict[str, list] = field(default_factory=dict)
     techniques: list[CatalogueEntry] = field(default_factory=list)
     # Every row of the plan as `plan_rows` read it, when the plan was loaded from them
@@ -168,13 +170,9 @@ def load_plan(
     if context is None or len(levels) < len(LEVELS) or len(core) < len(CoreQuestionKey.values):
         ensure_plan_rows(project)
         return load_plan(project, step, page_rows=page_rows, show_all=show_all)
-    plan = Plan(project, context, levels, counts, core, parts=parts)
     kinds = STEP_ROWS[step] if step else list(ROW_MODELS)
-    for kind in kinds:
-        rows = row_queryset(project, kind)
-        if page_rows is not None and kind not in (show_all, "technique"):
-            rows = rows[:page_rows]
-        plan.rows[kind] = _with_source(list(rows)) if kind == "decision" else list(rows)
+    rows = StepRows(parts, project, page_rows, show_all)
+    plan = Plan(project, context, levels, counts, core, kinds, rows, parts=parts)
     if "technique" in kinds:
         plan.techniques = list(
             CatalogueEntry.objects.visible_to(project.team).filter(
@@ -182,6 +180,45 @@ def load_plan(
             )
         )
     return plan
+
+
+# Lists whose cards show no other row: when the whole plan was read (`plan_rows`, after
+# a save and on steps with a diagram), their cards are drawn from that read.
+FLAT_KINDS = [
+    key
+    for key, kind in registry.ROW_KINDS.items()
+    if all(f.type not in ("ref", "refs") for f in kind.fields)
+]
+
+
+class StepRows(dict):
+    """The rows of each list, read the first time a list is used: a save whose answer
+    shows no list reads none. With `page_rows`, a list holds its first `page_rows` rows,
+    except the one named by `show_all` and the checklist."""
+
+    def __init__(self, plan_parts, project: Project, page_rows: int | None, show_all: str):
+        super().__init__()
+        self.parts, self.project = plan_parts, project
+        self.page_rows, self.show_all = page_rows, show_all
+
+    def __missing__(self, kind: str) -> list:
+        limit = None if kind in (self.show_all, "technique") else self.page_rows
+        if self.parts is not None and kind in FLAT_KINDS:
+            self[kind] = found = self._from_parts(kind, limit)
+            return found
+        rows = row_queryset(self.project, kind)
+        if limit is not None:
+            rows = rows[:limit]
+        self[kind] = found = _with_source(list(rows)) if kind == "decision" else list(rows)
+        return found
+
+    def _from_parts(self, kind: str, limit: int | None) -> list:
+        """Rows for their cards from the plan's one read (no version: cards show none)."""
+        names = [f.name for f in stored_fields(kind)]
+        return [
+            _stored(ROW_MODELS[kind], self.project, id=pk, **dict(zip(names, values, strict=True)))
+            for pk, *values in self.parts[kind][:limit]
+        ]
 
 
 def _stored(model, project: Project, **values):
