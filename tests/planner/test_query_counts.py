@@ -30,8 +30,9 @@ MAX_QUERIES = 45
 # most saves: `workspace.StepRows` reads a list when it is used), the findings upsert,
 # the summary when it changed, and the improvement plan's sync once the team tracks
 # items. Deleting a journey step also unlinks the operations and decisions that named
-# it (two statements). Savepoints are not counted: the save's `atomic()` is the
-# transaction in production, and its inner savepoint costs no query of its own.
+# it (two statements). SAVEPOINT and RELEASE statements are not counted (each test runs
+# inside a transaction, so every `atomic()` here is a savepoint; in production the
+# outer one is the transaction itself).
 PAGE_QUERIES, SAVE_QUERIES = 10, 12
 
 
