@@ -172,6 +172,10 @@ STORAGES = {
     },
 }
 
+# Widgets render through Jinja2 where Django ships a Jinja2 template (config/renderers.py): the same
+# HTML in half the time of the template engine (docs/benchmarks.md). Crispy's layout
+# templates stay Django templates.
+FORM_RENDERER = "config.renderers.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

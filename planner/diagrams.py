@@ -368,6 +368,7 @@ def graph_svg(graph: Graph, max_nodes: int | None = MAX_NODES) -> SafeString:
         note = f"+ {placed.hidden} more, listed in the table and in the downloads"
         boxes.append(_t(0, height + 18, note, "more"))
         height += 24
+        width = max(width, len(note) * 6.0)  # the note is cut off where the drawing ends
     return _svg(width + 60, height, graph.title, edges + labels + boxes)
 
 
@@ -500,13 +501,12 @@ def mermaid(graph: Graph) -> str:
 # --- Which diagrams there are, and where the editor shows them ------------------------------
 
 GRAPHS = {"boundaries": boundary_graph, "entities": entity_graph}
+TITLES = {"boundaries": BOUNDARIES_TITLE, "entities": ENTITIES_TITLE}
 STEP_DIAGRAMS = {"2": ["boundaries"], "4": ["entities"]}  # the editor's live diagrams
 
 
-def step_diagrams(document: dict, step: str) -> list[tuple[str, str, SafeString]]:
-    """(name, caption, SVG) for each diagram the workspace step shows."""
-    diagrams = []
-    for name in STEP_DIAGRAMS.get(step, []):
-        graph = GRAPHS[name](document)
-        diagrams.append((name, graph.title, graph_svg(graph)))
-    return diagrams
+def step_diagrams(step: str) -> list[tuple[str, str]]:
+    """(name, caption) of each diagram the workspace step shows. The page shows each as
+    an image (`diagram_views.diagram_live`): drawing a 200-row plan's diagram took
+    more CPU than the rest of its page."""
+    return [(name, TITLES[name]) for name in STEP_DIAGRAMS.get(step, [])]

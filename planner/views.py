@@ -157,8 +157,6 @@ def workspace(request: HttpRequest, project: Project) -> HttpResponse:
 
 def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> dict:
     """Everything the workspace template needs for one step."""
-    if step in STEP_DIAGRAMS and plan.parts is None:  # one read for the advisor and diagram
-        plan.parts = plan_rows(plan.project.pk)
     # Levels 5 and 6 also read the context filter's verdicts (stored with the context step).
     steps = [step, "context"] if step in PICKER_STEPS else [step]
     if request.method == "POST":  # a save: the advisor reads the plan as it is now
@@ -227,8 +225,7 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
             ctx["notes_limit"] = registry.ROW_KINDS["technique"].field("notes").limit
             if "technique" in plan.kinds:  # a saved line swapped alone loads no others
                 ctx["checklist"] = technique_checklist(plan)
-    if step in STEP_DIAGRAMS:
-        ctx["diagrams"] = step_diagrams(services.plan_doc(plan), step)
+    ctx["diagrams"] = step_diagrams(step)
     ctx.update(overrides)
     if step in PICKER_STEPS:
         ctx["verdicts"] = context_filter.verdicts(by_step["context"])
@@ -324,10 +321,7 @@ def workspace_step(request: HttpRequest, project: Project, step: str) -> HttpRes
     if step not in STEPS:
         raise Http404("No such step.")
     show_all = request.GET.get("all", "")
-    # A step with a diagram reads the whole plan once (`plan_rows`): the diagram is drawn
-    # from it, and the step's small parts and counts come from the same read.
-    parts = plan_rows(project.pk) if step in STEP_DIAGRAMS else None
-    plan = load_plan(project, step, page_rows=PAGE_ROWS, show_all=show_all, parts=parts)
+    plan = load_plan(project, step, page_rows=PAGE_ROWS, show_all=show_all)
     return render(
         request, "planner/workspace.html", step_context(request, plan, step, show_all=show_all)
     )
@@ -355,7 +349,7 @@ def respond(
         html += render_to_string(
             "planner/workspace.html#rows", {**ctx, "section": section}, request
         )
-    if step in STEP_DIAGRAMS:  # the live diagram follows the save
+    if step in STEP_DIAGRAMS:  # the live diagram follows the save (a new image version)
         html += render_to_string("planner/workspace.html#diagrams", ctx, request)
     html += render_to_string("planner/workspace.html#sidebar", ctx, request)
     html += render_to_string("planner/workspace.html#advisor", ctx, request)

@@ -167,17 +167,39 @@ def drawn(project):
     return project
 
 
+def live_image(client, html: str) -> tuple[str, str]:
+    """The URL of the diagram image in the page's diagrams section, and the SVG it serves."""
+    section = html[html.index('id="diagrams"') :]
+    src = re.search(r'<img src="([^"]+/live\.svg\?v=\d+)"', section)[1]
+    response = client.get(src)
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
+    return src, response.content.decode()
+
+
 @pytest.mark.parametrize(("step", "caption"), [("2", "calls between them"), ("4", "Entities and")])
 def test_levels_2_and_4_show_their_diagram(drawn, viewer_client, step, caption):
     html = viewer_client.get(reverse("workspace_step", args=[drawn.pk, step])).content.decode()
     section = html[html.index('id="diagrams"') :]
-    assert caption in section and "<svg" in section
+    assert caption in section and 'alt="' in section
+    _, svg = live_image(viewer_client, html)
+    assert svg.startswith("<svg") and caption in svg
     if step == "2":
-        assert "Chat &lt;live&gt;" in section and ">send<" in section
+        assert "Chat &lt;live&gt;" in svg and ">send<" in svg
     assert reverse("diagram_download", args=[drawn.pk, "entities", "mmd"]) in html or step == "2"
 
 
+def test_the_live_image_is_kept_while_the_plan_is_unchanged(drawn, viewer_client):
+    html = viewer_client.get(reverse("workspace_step", args=[drawn.pk, "4"])).content.decode()
+    src, _ = live_image(viewer_client, html)
+    assert "private" in viewer_client.get(src)["Cache-Control"]
+    assert "max-age" in viewer_client.get(src)["Cache-Control"]
+    # An address naming another version is answered, but never kept.
+    assert "no-cache" in viewer_client.get(src.split("?")[0] + "?v=1")["Cache-Control"]
+
+
 def test_a_save_on_level_4_redraws_the_diagram_out_of_band(drawn, editor_client):
+    page = editor_client.get(reverse("workspace_step", args=[drawn.pk, "4"])).content.decode()
+    before, _ = live_image(editor_client, page)
     response = editor_client.post(
         reverse("row_add", args=[drawn.pk, "entity"]),
         {"add-entity-name": "Invoice", "add-entity-concurrency": "", "add-entity-boundary": ""},
@@ -186,7 +208,9 @@ def test_a_save_on_level_4_redraws_the_diagram_out_of_band(drawn, editor_client)
     html = response.content.decode()
     assert response.status_code == 200
     oob = re.search(r'<section id="diagrams"[^>]*hx-swap-oob="true".*?</section>', html, re.S)
-    assert oob and ">Invoice<" in oob.group(0)
+    assert oob
+    after, svg = live_image(editor_client, oob.group(0))
+    assert after != before and ">Invoice<" in svg
 
 
 def test_without_javascript_a_save_redirects_to_the_redrawn_step(drawn, editor_client):
@@ -194,7 +218,7 @@ def test_without_javascript_a_save_redirects_to_the_redrawn_step(drawn, editor_c
     response = editor_client.post(url, {"add-boundary-name": "Billing", "add-boundary-reason": ""})
     assert response.status_code == 302
     html = editor_client.get(response.url).content.decode()
-    assert ">Billing<" in html[html.index('id="diagrams"') :]
+    assert ">Billing<" in live_image(editor_client, html)[1]
 
 
 @pytest.mark.parametrize(("fmt", "kind"), [("svg", "image/svg+xml"), ("mmd", "text/vnd.mermaid")])
@@ -209,6 +233,9 @@ def test_downloads_for_members(drawn, viewer_client, fmt, kind):
 
 
 def test_downloads_refuse_outsiders_and_unknown_diagrams(drawn, outsider_client, owner_client):
+    live = reverse("diagram_live", args=[drawn.pk, "entities"])
+    assert outsider_client.get(live).status_code == 404
+    assert owner_client.get(live.replace("entities", "secrets")).status_code == 404
     url = reverse("diagram_download", args=[drawn.pk, "boundaries", "svg"])
     assert outsider_client.get(url).status_code == 404
     assert owner_client.get(url.replace("boundaries", "secrets")).status_code == 404
