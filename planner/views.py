@@ -230,7 +230,10 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
     if step in PICKER_STEPS:
         ctx["verdicts"] = context_filter.verdicts(by_step["context"])
         if ctx.get("checklist"):
-            ctx["checklist_groups"] = checklist_groups(ctx["checklist"], ctx["verdicts"])
+            limit = None if ctx.get("show_all") == "technique" else PAGE_ROWS
+            ctx["checklist_groups"], ctx["checklist_hidden"] = checklist_groups(
+                ctx["checklist"], ctx["verdicts"], limit
+            )
         if ctx.get("line"):
             ctx["line"].verdict = ctx["verdicts"].get(ctx["line"].entry.slug)
     return ctx
@@ -239,13 +242,28 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
 PICKER_STEPS = ("5", "6")  # the decision picker and the checklist
 
 
-def checklist_groups(checklist: list, verdicts: dict) -> list:
-    """The Level 6 checklist as the context filter sorts it; each line knows its verdict."""
-    groups = context_filter.grouped(checklist, verdicts, lambda line: line.entry.slug)
-    for _, _, lines in groups:
+def checklist_groups(checklist: list, verdicts: dict, limit: int | None) -> tuple[list, int]:
+    """The Level 6 checklist as the context filter sorts it, each line knowing its
+    verdict: (key, heading, lines shown, lines in all) per group, and how many are not
+    shown. Every line with a status (or a message) is shown, and the first `limit`
+    undecided ones in that order; a team with hundreds of techniques of its own sees
+    the rest behind "Show all", as a long list does."""
+    out, undecided, hidden = [], 0, 0
+    for key, heading, lines in context_filter.grouped(
+        checklist, verdicts, lambda line: line.entry.slug
+    ):
+        shown = []
         for line, verdict in lines:
             line.verdict = verdict
-    return [(key, heading, [line for line, _ in lines]) for key, heading, lines in groups]
+            if line.status or line.errors or line.conflict is not None:
+                shown.append(line)
+            elif limit is None or undecided < limit:
+                shown.append(line)
+                undecided += 1
+            else:
+                hidden += 1
+        out.append((key, heading, shown, len(lines)))
+    return out, hidden
 
 
 def related_sections(plan: Plan, changed: RowKind | None) -> list[dict]:

@@ -174,10 +174,11 @@ def load_plan(
     rows = StepRows(parts, project, page_rows, show_all)
     plan = Plan(project, context, levels, counts, core, kinds, rows, parts=parts)
     if "technique" in kinds:
+        # What a checklist line shows: a team may keep hundreds of techniques.
         plan.techniques = list(
-            CatalogueEntry.objects.visible_to(project.team).filter(
-                kind=CatalogueEntry.Kind.TECHNIQUE
-            )
+            CatalogueEntry.objects.visible_to(project.team)
+            .filter(kind=CatalogueEntry.Kind.TECHNIQUE)
+            .only("id", "team_id", "kind", "slug", "name", "category", "summary")
         )
     return plan
 
