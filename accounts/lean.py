@@ -93,7 +93,7 @@ class SessionStore(db.SessionStore):
         rows = fetch(
             f"SELECT session_data FROM {table(self.model)} "  # noqa: S608
             "WHERE session_key = %s AND expire_date > %s",
-            [self.session_key, timezone.now()],
+            [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
         )
         if not rows:
             self._session_key = None

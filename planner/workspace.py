@@ -71,8 +71,7 @@ class Plan:
     # Every row of the plan as `plan_rows` read it, when the plan was loaded from them
     # (after a save): the advisor's document is built from the same read.
     parts: dict[str, list] | None = None
-    # The plan document built from `parts` (`services.plan_doc`): a save at a step with
-    # a diagram gives it to the advisor and to the diagram.
+    # The plan document built from `parts` (`services.plan_doc`), once whoever reads it.
     document: dict | None = field(default=None, repr=False)
 
     def stale(self) -> None:
@@ -184,7 +183,7 @@ def load_plan(
 
 
 # Lists whose cards show no other row: when the whole plan was read (`plan_rows`, after
-# a save and on steps with a diagram), their cards are drawn from that read.
+# a save), their cards are drawn from that read.
 FLAT_KINDS = [
     key
     for key, kind in registry.ROW_KINDS.items()
