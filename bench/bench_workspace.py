@@ -20,7 +20,10 @@ What it does, all on loopback:
      edit (`row_edit`, each client edits its own journey step) and an answer
      (`answer_save`, 17 questions shared by 32 clients, so some saves meet a newer
      answer: those 409 conflicts are counted apart, and the client saves again
-     from the text it was shown, as a person would).
+     from the text it was shown, as a person would);
+   - the same row edits again with wrk (one connection per wrk thread, 32 threads:
+     each thread is one person saving their own journey step, carrying the version
+     each answer implies), so saves are driven by the same C client as the bare view.
 3. Prints requests/s, p50 and p99 latency for each target and the ratio to the
    bare view, picks the better worker configuration, and profiles one workspace
    request in-process with cProfile. Results: bench/results/bench_workspace.json.
@@ -209,23 +212,88 @@ end
 """
 
 
+# Row edits with wrk: one connection per thread, so each thread is one person saving
+# their own journey step again and again, carrying the version each answer implies
+# (a 200 moves it by one; a refused save's form says the current one).
+WRK_ROW_EDIT = (
+    """
+local count = 0
+function setup(thread)
+  count = count + 1
+  thread:set("index", count)
+end
+function init(args)
+  project, cookie, csrf = args[1], args[2], args[3]
+  local row = args[3 + index]
+  pk, name = row:match("^(%d+):(.*)$")
+  version, edits = 1, 0
+end
+local function encode(text)
+  return (text:gsub("[^%w]", function(c) return string.format("%%%02X", c:byte()) end))
+end
+function request()
+  edits = edits + 1
+  local prefix = "journey_step-" .. pk
+  local body = prefix .. "-name=" .. encode(name)
+    .. "&" .. prefix .. "-data_needed="
+    .. encode("Saved by wrk thread " .. index .. ", edit " .. edits)
+    .. "&" .. prefix .. "-timing=fast&" .. prefix .. "-updates=polling"
+    .. "&" .. prefix .. "-external_services=&" .. prefix .. "-version=" .. version
+  return wrk.format("POST", "/projects/" .. project .. "/rows/journey_step/" .. pk .. "/", {
+    ["Cookie"] = cookie, ["X-CSRFToken"] = csrf, ["HX-Request"] = "true",
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+  }, body)
+end
+function response(status, headers, body)
+  if status == 200 then
+    version = version + 1
+  else
+    local found = body:match('name="journey_step%-' .. pk .. '%-version" value="(%d+)"')
+    if found then version = tonumber(found) end
+  end
+end
+"""
+    + WRK_SCRIPT
+)
+
+
+def wrk_row_edit(target: str, fixture: Fixture, seconds: float) -> Result:
+    rows = [f"{pk}:{name}" for pk, name in fixture.journey_rows[:CLIENTS]]
+    args = [str(fixture.project_id), fixture.cookie, fixture.csrf, *rows]
+    path = f"/projects/{fixture.project_id}/rows/journey_step/{fixture.journey_rows[0][0]}/"
+    return _wrk(target, path, WRK_ROW_EDIT, seconds, threads=len(rows), script_args=args)
+
+
 def wrk_get(target: str, path: str, fixture: Fixture, seconds: float) -> Result:
+    return _wrk(target, path, WRK_SCRIPT, seconds, headers=[f"Cookie: {fixture.cookie}"])
+
+
+def _wrk(
+    target: str,
+    path: str,
+    lua: str,
+    seconds: float,
+    *,
+    threads: int = 2,
+    headers: list[str] = (),
+    script_args: list[str] = (),
+) -> Result:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT)
+        script.write(lua)
     try:
         output = subprocess.run(
             [
                 "wrk",
-                "-t2",
-                f"-c{CLIENTS}",
+                f"-t{threads}",
+                f"-c{CLIENTS if threads == 2 else threads}",
                 f"-d{max(1, round(seconds))}s",
                 "--timeout",
                 "30s",
                 "-s",
                 script.name,
-                "-H",
-                f"Cookie: {fixture.cookie}",
+                *[arg for header in headers for arg in ("-H", header)],
                 f"http://{HOST}:{PORT}{path}",
+                *(["--", *script_args] if script_args else []),
             ],
             capture_output=True,
             text=True,
@@ -447,6 +515,11 @@ def measure_config(config: ServerConfig, fixture: Fixture, seconds: dict, use_wr
             ("save: answer (htmx)", answer_action(fixture)),
         ]:
             result = run_clients(target, fixture, action, seconds["save"], 5_000)
+            results.append(result)
+            print_result(result, config)
+            drain()
+        if use_wrk:  # the same row edits from wrk's C client, as the bare view is driven
+            result = wrk_row_edit("save: row edit (htmx, wrk)", fixture, seconds["save"])
             results.append(result)
             print_result(result, config)
             drain()
