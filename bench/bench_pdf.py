@@ -154,7 +154,11 @@ def main() -> None:
     print(f"load average before: {load()} ({os.cpu_count()} CPUs)")
     timings, facts = [], {"load_before": load()}
     for kind in kinds:
-        results = [render_once(kind) for _ in range(args.runs)]
+        results = []
+        for _ in range(args.runs):
+            results.append(render_once(kind))
+            seconds, _, _, _, cpu_seconds = results[-1]
+            print(f"  {kind}: wall {seconds:.1f} s, CPU {cpu_seconds:.1f} s, load {load()}")
         secs = sorted(r[0] for r in results)
         peak = max(r[1] for r in results)
         pages, findings_pages = results[0][2], results[0][3]
