@@ -244,6 +244,20 @@ def test_plan_text_with_markup_stays_text_and_fetches_nothing(tmp_path):
     assert b"root:x:0:0" not in pdf
 
 
+@pytest.mark.django_db
+def test_pdf_prints_an_answers_paragraphs_as_paragraphs_and_every_word():
+    doc = small_document()
+    doc["levels"]["1"]["answers"]["data_when"] = "First <i>one</i>\nstill first\n\nSecond one"
+    html = report_html(doc)
+    # a paragraph a block: WeasyPrint lays out a <br> and a blank line about as a line
+    assert (
+        '<div class="answer"><p>First &lt;i&gt;one&lt;/i&gt;<br>still first</p>\n\n'
+        "<p>Second one</p></div>"
+    ) in html
+    text = squash(pdf_text(render_pdf(doc)))
+    assert squash("First <i>one</i> still first Second one") in text
+
+
 @pytest.mark.parametrize(
     "url",
     [
