@@ -193,6 +193,9 @@ def test_demo_pdf_has_cover_contents_and_sections(demo_pdf):
     # target-counter filled the page numbers in: "Context ..... 3"
     assert re.search(r"Context[.\s]*\d", reader.pages[1].extract_text())
     assert "Page 2 of" in reader.pages[1].extract_text()
+    # the running head: the plan's name on the left, the section on the right
+    head = reader.pages[2].extract_text()
+    assert "Pocket Chat (demo plan)" in head and "Context" in head
 
 
 def test_demo_pdf_renders_to_png_pages(demo_pdf, tmp_path):
