@@ -30,6 +30,20 @@ from bench.common import Timing, report, setup_django  # noqa: E402
 
 setup_django()
 
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
+from accounts.models import Membership, Role, Team, User  # noqa: E402
+from planner.catalogue import load_catalogue  # noqa: E402
+from planner.document import plan_document  # noqa: E402
+from planner.importing import plan_import  # noqa: E402
+from planner.models import Report  # noqa: E402
+from planner.pdf import render_pdf  # noqa: E402
+from planner.reports import report_request  # noqa: E402
 from tests.planner.test_pdf import demo_document, large_document  # noqa: E402
 
 TARGETS = {"demo": (2, None), 200: (10, 400), 1000: (60, 1024)}
@@ -40,10 +54,6 @@ def _document(kind):
 
 
 def _render_in_child(kind, queue) -> None:
-    from pypdf import PdfReader
-
-    from planner.pdf import render_pdf
-
     document = _document(kind)
     start, cpu_start = time.perf_counter(), time.process_time()
     pdf = render_pdf(document)
@@ -78,42 +88,50 @@ def render_once(kind) -> tuple[float, float, int, int, float]:
 
 
 def cached_download_ms(runs: int = 20) -> float:
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-    from django.urls import reverse
+    """Median ms to download a finished report again (the stored PDF, no rendering).
 
-    from accounts.models import Membership, Role, Team, User
-    from planner.catalogue import load_catalogue
-    from planner.document import plan_document
-    from planner.importing import plan_import
-    from planner.reports import report_request
-
+    The report is rendered in the request by the immediate task backend. The settings
+    are changed with `override_settings`: django.tasks builds its backend when
+    planner.tasks is imported (each task is validated against it), and only the
+    `setting_changed` signal resets it. Assigning `settings.TASKS` did nothing, so the
+    report was queued for a worker that never came and the download answered with a
+    redirect to the report's page instead of a PDF."""
     setup_test_environment()
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        load_catalogue()
-        user = User.objects.create_user(email="bench@example.com", password="bench-pass-123")
-        team = Team.objects.create(name="Bench")
-        Membership.objects.create(team=team, user=user, role=Role.OWNER)
-        project = plan_import(team=team, document=demo_document(), user=user)
-        pdf_report = report_request(project=project, user=user, document=plan_document(project))
-        client = Client()
-        client.force_login(user)
-        url = reverse("report_download", args=[project.pk, pdf_report.pk])
-        client.get(url)  # warm up
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - start)
-            assert response.status_code == 200 and response.content.startswith(b"%PDF")
-        return statistics.median(times) * 1000
+        with override_settings(TASKS=IMMEDIATE_TASKS, PASSWORD_HASHERS=FAST_HASHERS):
+            return _download_ms(runs)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _download_ms(runs: int) -> float:
+    load_catalogue()
+    user = User.objects.create_user(email="bench@example.com", password="bench-pass-123")
+    team = Team.objects.create(name="Bench")
+    Membership.objects.create(team=team, user=user, role=Role.OWNER)
+    project = plan_import(team=team, document=demo_document(), user=user)
+    pdf_report = report_request(project=project, user=user, document=plan_document(project))
+    pdf_report.refresh_from_db(fields=["status", "error"])
+    if pdf_report.status != Report.Status.DONE:
+        raise SystemExit(f"the report was not rendered: {pdf_report.status} {pdf_report.error}")
+    client = Client()
+    client.force_login(user)
+    url = reverse("report_download", args=[project.pk, pdf_report.pk])
+    client.get(url)  # warm up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+            where = response.get("Location", "")
+            raise SystemExit(f"the download answered {response.status_code} {where}, not a PDF")
+    return statistics.median(times) * 1000
 
 
 def load() -> str:
@@ -128,10 +146,6 @@ def main() -> None:
     parser.add_argument("--no-download", action="store_true", help="skip the cached download")
     args = parser.parse_args()
 
-    from django.core.management import call_command
-
-    from planner.catalogue import load_catalogue
-
     # The report names catalogue entries, so the configured database needs them.
     call_command("migrate", verbosity=0)
     load_catalogue()
@@ -140,7 +154,11 @@ def main() -> None:
     print(f"load average before: {load()} ({os.cpu_count()} CPUs)")
     timings, facts = [], {"load_before": load()}
     for kind in kinds:
-        results = [render_once(kind) for _ in range(args.runs)]
+        results = []
+        for _ in range(args.runs):
+            results.append(render_once(kind))
+            seconds, _, _, _, cpu_seconds = results[-1]
+            print(f"  {kind}: wall {seconds:.1f} s, CPU {cpu_seconds:.1f} s, load {load()}")
         secs = sorted(r[0] for r in results)
         peak = max(r[1] for r in results)
         pages, findings_pages = results[0][2], results[0][3]

@@ -79,12 +79,13 @@ class Table:
         return len(self.rows) > CHUNK_ROWS
 
     @property
-    def records(self) -> list[list[Record]]:
-        """The rows as the PDF prints a long list, in runs of CHUNK_ROWS (issue 8): a name
-        column and one column with the short values on one line, then each paragraph under
-        its heading, full width. WeasyPrint's time and memory follow the printed lines, and
-        a row of six narrow cells takes twice the lines of this. Empty values are left out."""
-        return [[self._record(row) for row in chunk] for chunk in self.chunks]
+    def records(self) -> list[Record]:
+        """The rows as the PDF prints a long list (issue 8): one paragraph a row, the name,
+        then the short values, then each paragraph under its heading, all run in.
+        WeasyPrint's time and memory follow the laid-out lines and boxes, and a row as a
+        name cell, a line of values and a block per paragraph took twice the lines.
+        Empty values are left out."""
+        return [self._record(row) for row in self.rows]
 
     def _record(self, row: list[str]) -> Record:
         cells = list(zip(self.columns, row, strict=False))[1:]
@@ -95,16 +96,6 @@ class Table:
         ]
         texts = [(h, cell) for i, (h, cell) in enumerate(cells, 1) if i in self.long and cell]
         return Record(row[0], " · ".join(facts), texts)
-
-    @property
-    def name_width(self) -> str:
-        """The name column's width class, fitted to the names (the rest is the details')."""
-        names = [row[0] for row in self.rows]
-        word = max(len(w) for name in names for w in [*name.split(), ""])
-        mean = sum(len(n) for n in names) / max(len(names), 1)
-        chars = max(word, len(self.columns[0]), min(mean, 24))  # the heading on one line
-        percent = (chars * 1.7 + 3) * 100 / 178  # ~1.7 mm a character, bold; 178 mm wide
-        return f"w-p{max(10, min(40, 2 * round(percent / 2)))}"
 
 
 @dataclass

@@ -193,6 +193,9 @@ def test_demo_pdf_has_cover_contents_and_sections(demo_pdf):
     # target-counter filled the page numbers in: "Context ..... 3"
     assert re.search(r"Context[.\s]*\d", reader.pages[1].extract_text())
     assert "Page 2 of" in reader.pages[1].extract_text()
+    # the running head: the plan's name on the left, the section on the right
+    head = reader.pages[2].extract_text()
+    assert "Pocket Chat (demo plan)" in head and "Context" in head
 
 
 def test_demo_pdf_renders_to_png_pages(demo_pdf, tmp_path):
@@ -242,6 +245,20 @@ def test_plan_text_with_markup_stays_text_and_fetches_nothing(tmp_path):
     assert not reader.attachments
     assert b"/EmbeddedFile" not in pdf
     assert b"root:x:0:0" not in pdf
+
+
+@pytest.mark.django_db
+def test_pdf_prints_an_answers_paragraphs_as_paragraphs_and_every_word():
+    doc = small_document()
+    doc["levels"]["1"]["answers"]["data_when"] = "First <i>one</i>\nstill first\n\nSecond one"
+    html = report_html(doc)
+    # a paragraph a block: WeasyPrint lays out a <br> and a blank line about as a line
+    assert (
+        '<div class="answer"><p>First &lt;i&gt;one&lt;/i&gt;<br>still first</p>\n\n'
+        "<p>Second one</p></div>"
+    ) in html
+    text = squash(pdf_text(render_pdf(doc)))
+    assert squash("First <i>one</i> still first Second one") in text
 
 
 @pytest.mark.parametrize(
@@ -324,13 +341,14 @@ def test_unicode_cjk_rtl_and_emoji_render_with_installed_fonts():
 
 
 @pytest.mark.django_db
-def test_huge_plan_prints_every_row_in_tables_of_bounded_length():
-    # The render itself (~260 pages) is timed by bench/bench_pdf.py, not here.
+def test_huge_plan_prints_every_row_as_a_record():
+    # The render itself (~100 pages) is timed by bench/bench_pdf.py, not here.
     html = report_html(large_document(rows=200))
     assert "operation199" in html and "Entity 199" in html
     assert "Custom pattern 199" in html
-    # six lists and the decisions (a table in the PDF, cards on the share page)
-    assert html.count('class="plan-table record-table"') == 7 * 200 // 25
+    # six lists and the decisions (records in the PDF, cards on the share page); one
+    # relationship fewer than entities
+    assert html.count('<p class="record">') == 7 * 200 - 1
 
 
 @pytest.mark.django_db

@@ -1,12 +1,21 @@
-"""Long lists in the PDF print as records: the name, the short values on one line, then
-each paragraph (issue 8: WeasyPrint's time and memory follow the printed lines)."""
+"""Long lists in the PDF print as records: one paragraph a row, the name in bold, then the
+short values and each paragraph run in (issue 8: WeasyPrint's time and memory follow the
+laid-out lines and boxes)."""
+
+import re
 
 import pytest
 
 from planner import registry
-from planner.pdf import report_html
+from planner.pdf import render_pdf, report_html
 from planner.plan_view import CHUNK_ROWS, _clip, _fit_names, plan_view
-from tests.planner.test_pdf import demo_document, large_document
+from tests.planner.test_pdf import (
+    demo_document,
+    large_document,
+    pdf_text,
+    small_document,
+    squash,
+)
 
 
 def journey_table(document: dict):
@@ -15,13 +24,15 @@ def journey_table(document: dict):
 
 @pytest.mark.django_db
 def test_long_lists_print_as_records_and_short_ones_keep_a_column_per_field():
-    html = report_html(large_document(rows=CHUNK_ROWS + 5, answer_bytes=100))
-    # every list (and the decisions) is longer than one table: two runs of records each
-    assert html.count('class="plan-table record-table"') == 7 * 2
-    assert 'class="table table-sm table-bordered plan-table"' not in html
+    rows = CHUNK_ROWS + 5
+    html = report_html(large_document(rows=rows, answer_bytes=100))
+    # every list and the decisions are longer than one table (one relationship fewer)
+    assert html.count('<div class="records">') == 7
+    assert html.count('<p class="record">') == 7 * rows - 1
+    assert "plan-table" not in html.split('id="core-questions"')[0].split('id="context"')[1]
 
     demo = report_html(demo_document())  # lists of a few rows: one column per field
-    assert "record-table" not in demo
+    assert 'class="records"' not in demo
     assert '<th scope="col" class="w-p' in demo and "Timing</th>" in demo
 
 
@@ -31,7 +42,7 @@ def test_a_record_keeps_every_value_of_its_row_under_its_heading():
     doc["journey_steps"][1]["external_services"] = ""
     table = journey_table(doc)
     assert table.compact
-    first, second = table.records[0][0], table.records[0][1]
+    first, second = table.records[0], table.records[1]
     assert first.name == "Step 0"
     assert first.facts == (
         "Timing: Fast (user waits) · Updates: Real-time push · Offline: Yes · External: Push"
@@ -40,7 +51,47 @@ def test_a_record_keeps_every_value_of_its_row_under_its_heading():
     assert first.texts == [(data.heading, doc["journey_steps"][0]["data_needed"])]
     # an empty value is left out; "No" is a value
     assert second.facts == "Timing: Fast (user waits) · Updates: Real-time push · Offline: No"
-    assert sum(len(chunk) for chunk in table.records) == CHUNK_ROWS + 1
+    assert len(table.records) == CHUNK_ROWS + 1
+
+
+@pytest.mark.django_db
+def test_a_record_is_one_paragraph_with_the_name_then_values_and_paragraphs_run_in():
+    doc = large_document(rows=CHUNK_ROWS + 1, answer_bytes=100)
+    doc["journey_steps"][0]["data_needed"] = "Messages <b>and</b> drafts\nthen the read marks"
+    doc["journey_steps"][2]["timing"] = ""
+    doc["journey_steps"][2]["updates"] = ""
+    doc["journey_steps"][2]["offline"] = None
+    doc["journey_steps"][2]["external_services"] = ""
+    doc["journey_steps"][2]["data_needed"] = ""
+    html = report_html(doc)
+    records = re.findall(r'<p class="record">.*?</p>', html)
+    assert records[0] == (
+        '<p class="record"><b>Step 0</b> · Timing: Fast (user waits) · Updates: Real-time push'
+        " · Offline: Yes · External: Push · Data the frontend needs: Messages &lt;b&gt;and"
+        "&lt;/b&gt; drafts<br>then the read marks</p>"
+    )
+    # a row with nothing but its name (a flag prints "No") is its name and that value
+    assert records[2] == '<p class="record"><b>Step 2</b> · Offline: No</p>'
+
+
+@pytest.mark.django_db
+def test_every_value_of_every_record_prints_in_order():
+    doc = small_document()
+    doc["journey_steps"] = [
+        dict(
+            doc["journey_steps"][0],
+            name=f"Screen {i}",
+            data_needed=f"Payload number {i} with its fields",
+        )
+        for i in range(CHUNK_ROWS + 3)
+    ]
+    text = squash(pdf_text(render_pdf(doc)))
+    position = 0
+    for i in range(CHUNK_ROWS + 3):
+        found = text.find(squash(f"Screen {i}·"), position)
+        assert found >= 0, i
+        position = text.find(squash(f"Data the frontend needs: Payload number {i} with its"), found)
+        assert position >= 0, i
 
 
 @pytest.mark.django_db
