@@ -206,10 +206,11 @@ class StepRows(dict):
         if self.parts is not None and kind in FLAT_KINDS:
             self[kind] = found = self._from_parts(kind, limit)
             return found
-        rows = row_queryset(self.project, kind)
+        rows = row_queryset(self.project, kind).prefetch_related(None)
         if limit is not None:
             rows = rows[:limit]
         self[kind] = found = _with_source(list(rows)) if kind == "decision" else list(rows)
+        _linked_names(kind, found)
         return found
 
     def _from_parts(self, kind: str, limit: int | None) -> list:
@@ -219,6 +220,30 @@ class StepRows(dict):
             _stored(ROW_MODELS[kind], self.project, id=pk, **dict(zip(names, values, strict=True)))
             for pk, *values in self.parts[kind][:limit]
         ]
+
+
+def _linked_names(kind: str, rows: list) -> None:
+    """Each card's lists of references (an operation's entities and journey steps) as
+    names, `row.linked_names[field]`, which `rows.field_text` reads: one query per list
+    of plain (row, name) pairs, where a prefetch would build every named row as a model
+    instance (a third of Level 3's render)."""
+    refs = [f.name for f in registry.ROW_KINDS[kind].fields if f.type == "refs"]
+    if not refs or not rows:
+        return
+    for row in rows:
+        row.linked_names = {name: [] for name in refs}
+    by_pk = {row.pk: row for row in rows}
+    model = ROW_MODELS[kind]
+    for name in refs:
+        link = model._meta.get_field(name)
+        source, target = link.m2m_field_name(), link.m2m_reverse_field_name()
+        pairs = (
+            link.remote_field.through.objects.filter(**{f"{source}__in": list(by_pk)})
+            .order_by(target)
+            .values_list(source, f"{target}__name")
+        )
+        for pk, named in pairs:
+            by_pk[pk].linked_names[name].append(named)
 
 
 def _stored(model, project: Project, **values):

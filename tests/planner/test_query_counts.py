@@ -12,7 +12,9 @@ from planner.models import (
     CatalogueEntry,
     Context,
     Decision,
+    Entity,
     JourneyStep,
+    Operation,
     TechniqueChoice,
 )
 from planner.plan_rows import small_rows
@@ -235,3 +237,35 @@ def test_every_save_stays_under_the_ceiling(save, sized, owner_client):
     assert response.status_code == 200, response.content[:300]
     queries = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
     assert len(queries) <= SAVE_QUERIES, "\n".join(queries)
+
+
+def test_an_operation_card_names_its_entities_and_journey_steps_in_order(
+    small_and_large, owner_client, editor_client
+):
+    """Level 3's cards read their lists of references as plain names (not a prefetch of
+    model instances); an edit of the links shows on the card it answers with."""
+    _, large = small_and_large
+    op = Operation.objects.filter(project=large).order_by("pk").first()
+    entities = list(Entity.objects.filter(project=large).order_by("pk")[:3])
+    steps = list(JourneyStep.objects.filter(project=large).order_by("pk")[:2])
+    op.entities.set(entities[::-1])
+    op.journey_steps.set(steps)
+    cache.clear()
+    html = owner_client.get(reverse("workspace_step", args=[large.pk, "3"])).content.decode()
+    card = html[html.index(f'id="operation-{op.pk}"') :].split("</article>")[0]
+    assert ", ".join(e.name for e in entities) in card
+    assert ", ".join(s.name for s in steps) in card
+    prefix = f"operation-{op.pk}"
+    response = owner_client.post(
+        reverse("row_edit", args=[large.pk, "operation", op.pk]),
+        {
+            f"{prefix}-name": op.name,
+            f"{prefix}-category": op.category,
+            f"{prefix}-entities": [entities[0].pk],
+            f"{prefix}-version": op.version,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    card = response.content.decode().split("</article>")[0]
+    assert response.status_code == 200 and entities[0].name in card
+    assert entities[1].name not in card and steps[0].name not in card
