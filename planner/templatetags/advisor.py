@@ -3,6 +3,7 @@
 {% load advisor %}
 {{ item|evidence_label }}   "Team size", "Level 2 · Should authentication be separate?"
 {{ finding|why }}           the finding's first piece of evidence, in one line
+{{ finding.kind|kind_label }}  "red flag", "skip advice", "gap", …
 """
 
 from django import template
@@ -11,6 +12,16 @@ from planner.advisor.words import addressed_headline
 from planner.advisor.words import evidence_label as label_of
 
 register = template.Library()
+
+
+KIND_LABELS = {"skip_advice": "skip advice", "red_flag": "red flag"}
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """A finding's kind as a person reads it (a filter, not an include: the findings page
+    prints one per finding)."""
+    return KIND_LABELS.get(kind, kind)
 
 
 @register.filter
