@@ -619,9 +619,12 @@ def main() -> None:
 
     print(
         f"{CLIENTS} concurrent clients, loopback, {os.cpu_count()} CPUs; GETs with "
-        f"{'wrk' if use_wrk else 'the Python client'}, saves with the Python client.",
+        f"{'wrk' if use_wrk else 'the Python client'}, saves with the Python client"
+        f"{' and wrk' if use_wrk else ''}.",
         flush=True,
     )
+    load_before = os.getloadavg()
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in load_before)}", flush=True)
     by_config: dict[str, list[Result]] = {}
     for text in args.configs.split(","):
         config = ServerConfig.parse(text.strip())
@@ -632,7 +635,9 @@ def main() -> None:
         return statistics.mean(r.rps for r in results if r.target.startswith("workspace"))
 
     best = max(by_config, key=lambda label: workspace_rps(by_config[label]))
-    print(f"\nBetter configuration (mean workspace req/s): {best}")
+    load_after = os.getloadavg()  # the load generator and the server share the CPUs
+    print(f"\nload average after: {' '.join(f'{x:.2f}' for x in load_after)}")
+    print(f"Better configuration (mean workspace req/s): {best}")
     print(f"{'target':<28}{'req/s':>9}{'× bare':>9}{'p50 ms':>9}{'p99 ms':>9}  target met?")
     for result in by_config[best]:
         verdict = ""
@@ -654,6 +659,7 @@ def main() -> None:
                 "benchmark": "bench_workspace",
                 "date": time.strftime("%Y-%m-%d"),
                 "machine": f"{os.cpu_count()} CPUs",
+                "load_average": {"before": load_before, "after": load_after},
                 "clients": CLIENTS,
                 "rows_per_list": ROWS,
                 "seconds": seconds,
