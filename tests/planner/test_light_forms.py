@@ -112,3 +112,14 @@ def test_text_is_escaped(planned):
     form = row_form(planned, ROW_KINDS["journey_step"], instance=step)
     html = str(light_crispy(form))
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_message_for_the_whole_form_is_drawn_as_crispy_draws_it(planned):
+    def refused():
+        form = row_form(planned, ROW_KINDS["boundary"], {"add-boundary-name": "Billing"})
+        form.is_valid()
+        form.add_error(None, "Someone saved a row with the same name <a moment> ago.")
+        return form
+
+    crispy, light = both(refused)
+    assert light == crispy and "&lt;a moment&gt;" in light and "alert-danger" in light
