@@ -61,8 +61,8 @@ def field_text(row, name: str) -> str:
     a true flag, lists and related rows joined with commas."""
     field = row._meta.get_field(name)
     if field.many_to_many:
-        names = getattr(row, "linked_names", None)  # a card's, read as plain names
-        if names is not None:
+        names = getattr(row, "linked_names", {})  # read as plain names, or as saved
+        if name in names:
             return ", ".join(names[name])
         return ", ".join(str(item) for item in getattr(row, name).all())
     value = getattr(row, name)

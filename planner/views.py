@@ -391,7 +391,14 @@ def save_form(form) -> bool:
             save_versioned(instance, form.cleaned_data.get("version") or 0, fields)
             for name in form.Meta.fields:
                 if instance._meta.get_field(name).many_to_many:
-                    getattr(instance, name).set(form.cleaned_data[name])
+                    chosen = form.cleaned_data[name]  # read already, to validate them
+                    linked = getattr(instance, name)
+                    # The row was read with its lists (`row_get`): unchanged, nothing to write.
+                    if {row.pk for row in linked.all()} != {row.pk for row in chosen}:
+                        linked.set(chosen)
+                    # What the card and the activity entry show (`rows.field_text`).
+                    names = getattr(instance, "linked_names", {})
+                    instance.linked_names = {**names, name: [str(row) for row in chosen]}
     except IntegrityError:
         form.add_error(
             None, "Someone saved a row with the same name a moment ago. Nothing was saved."
@@ -664,8 +671,10 @@ def row_edit(request: HttpRequest, project: Project, kind: str, pk: int) -> Http
             status=status,
         )
     plan = step_plan(project, str(kind.level))
-    row = next((r for r in plan.rows[kind.key] if r.pk == pk), None)  # among those shown
-    row = row or row_get(project, kind.key, pk)
+    # The card is drawn from the row as saved: the form holds the rows it names (and
+    # `save_form` their lists' names). A decision's card also names the answer that
+    # revealed it, read with the row.
+    row = form.instance if kind.key != "decision" else row_get(project, kind.key, pk)
     return respond(
         request,
         plan,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from planner import activity
 from planner.importing import plan_import
-from planner.models import Activity, Boundary, Operation
+from planner.models import Activity, Boundary, Entity, Operation
 from planner.sharing import share_link_create, share_link_revoke
 from tests.conftest import make_project, make_user
 from tests.planner.plans import fill_plan
@@ -55,6 +55,27 @@ def test_a_row_edit_records_only_the_fields_it_changed(filled, editor_client):
     assert entry.summary == "edited boundary"
     assert entry.target == "Renamed"
     assert entry.changes == [["Name", row.name, "Renamed"]]
+
+
+def test_an_operation_edit_records_its_lists_as_they_were_and_are(filled, editor_client):
+    op = Operation.objects.filter(project=filled).order_by("pk").first()
+    before = ", ".join(str(e) for e in op.entities.all())
+    chosen = list(Entity.objects.filter(project=filled).order_by("pk")[:2])
+    prefix = f"operation-{op.pk}"
+    data = {
+        f"{prefix}-name": op.name,
+        f"{prefix}-category": op.category,
+        f"{prefix}-entities": [e.pk for e in chosen],
+        f"{prefix}-version": op.version,
+    }
+    url = reverse("row_edit", args=[filled.pk, "operation", op.pk])
+    assert editor_client.post(url, data, **HTMX).status_code == 200
+    after = ", ".join(e.name for e in chosen)
+    assert after != before
+    assert ["Entities", before, after] in Activity.objects.first().changes
+    assert [e.pk for e in Operation.objects.get(pk=op.pk).entities.order_by("pk")] == [
+        e.pk for e in chosen
+    ]
 
 
 def test_a_deleted_row_keeps_what_it_held(filled, editor_client):

@@ -269,3 +269,35 @@ def test_an_operation_card_names_its_entities_and_journey_steps_in_order(
     card = response.content.decode().split("</article>")[0]
     assert response.status_code == 200 and entities[0].name in card
     assert entities[1].name not in card and steps[0].name not in card
+
+
+def test_an_operation_edit_reads_its_lists_of_references_a_fixed_number_of_times(
+    small_and_large, owner_client
+):
+    """An operation names entities and journey steps: the form checks the lists it was
+    sent, and only a list that changed is written (`set()` reads it, then deletes and
+    inserts). Unchanged lists keep the save within the ceiling; the card is drawn from
+    the row as saved."""
+    counts = {}
+    for project in small_and_large:
+        op = Operation.objects.filter(project=project).order_by("pk").first()
+        entities = list(Entity.objects.filter(project=project).order_by("pk")[:2])
+        url = reverse("row_edit", args=[project.pk, "operation", op.pk])
+        for changed in (True, False):
+            op.refresh_from_db()
+            prefix = f"operation-{op.pk}"
+            data = {
+                f"{prefix}-name": f"{op.name}!" if changed else op.name,
+                f"{prefix}-category": op.category,
+                f"{prefix}-entities": [e.pk for e in entities],
+                f"{prefix}-version": op.version,
+            }
+            with CaptureQueriesContext(connection) as captured:
+                response = owner_client.post(url, data, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200
+            assert ", ".join(e.name for e in entities) in response.content.decode()
+            queries = [q for q in captured if "SAVEPOINT" not in q["sql"]]
+            counts.setdefault(changed, []).append(len(queries))
+    # First save: the entities change (read and written); second: the same lists again.
+    assert counts[True][0] == counts[True][1] <= SAVE_QUERIES + 4, counts
+    assert counts[False][0] == counts[False][1] <= SAVE_QUERIES, counts
