@@ -3,7 +3,7 @@
 from django.core.cache import cache
 from django.urls import reverse
 
-from planner.models import CatalogueEntry, TechniqueChoice
+from planner.models import CatalogueEntry, Entity, Relationship, TechniqueChoice
 from planner.views import PAGE_ROWS
 
 
@@ -45,3 +45,23 @@ def test_a_short_checklist_shows_every_line(project, editor_client, catalogue):
     assert everything <= PAGE_ROWS  # the built-in catalogue fits on the page
     html = editor_client.get(reverse("workspace_step", args=[project.pk, "6"])).content.decode()
     assert shown_lines(html) == everything and "Show all" not in html
+
+
+def test_cards_and_checklist_lines_escape_the_team_s_text(project, editor_client, catalogue):
+    """Row cards and checklist lines are drawn in Python (templatetags/cards.py): every
+    name, value and note the team typed arrives escaped."""
+    evil = '<script>alert("x")</script>'
+    source = Entity.objects.create(project=project, name=f"A {evil}", description=f"Line\n{evil}")
+    target = Entity.objects.create(project=project, name="B")
+    Relationship.objects.create(project=project, source=source, target=target, failure=evil)
+    entry = CatalogueEntry.objects.create(
+        team=project.team, kind="technique", slug="ours", name=f"T {evil}", summary=evil
+    )
+    TechniqueChoice.objects.create(project=project, entry=entry, status="planned", notes=evil)
+    for step in ("4", "6"):
+        html = editor_client.get(reverse("workspace_step", args=[project.pk, step])).content
+        html = html.decode()
+        assert "<script>alert" not in html, step
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html, step
+    html = editor_client.get(reverse("workspace_step", args=[project.pk, "4"])).content.decode()
+    assert "Line<br>&lt;script&gt;" in html  # line breaks kept, text escaped
