@@ -130,18 +130,11 @@ def findings_stamp(project: Project) -> str:
     return f"{project.updated_at.isoformat()}|{ADVISOR_VERSION}"
 
 
-def plan_doc(plan) -> dict:
-    """The plan document of `plan` as loaded, built once whoever reads it first."""
-    if plan.document is None:
-        plan.document = plan_document(plan.project, plan.parts)
-    return plan.document
-
-
 def findings_refresh(plan) -> list[Finding]:
     """Run the advisor on the plan as stored now and keep the findings, one row per step,
     stamped with the project's `updated_at`; the dashboard summary follows."""
     project = plan.project
-    findings = advise(plan_doc(plan))
+    findings = advise(plan_document(project, plan.parts))
     stamp = findings_stamp(project)
     findings_write(
         project.pk,

@@ -71,13 +71,10 @@ class Plan:
     # Every row of the plan as `plan_rows` read it, when the plan was loaded from them
     # (after a save): the advisor's document is built from the same read.
     parts: dict[str, list] | None = None
-    # The plan document built from `parts` (`services.plan_doc`), once whoever reads it.
-    document: dict | None = field(default=None, repr=False)
 
     def stale(self) -> None:
         """The plan was written since it was loaded: the advisor must read it anew."""
         self.parts = None
-        self.document = None
 
     def missing_for_completion(self, level: Level) -> list[str]:
         answers = self.levels[level.number].answers
@@ -206,7 +203,7 @@ class StepRows(dict):
         if self.parts is not None and kind in FLAT_KINDS:
             self[kind] = found = self._from_parts(kind, limit)
             return found
-        rows = row_queryset(self.project, kind).prefetch_related(None)
+        rows = row_queryset(self.project, kind)
         if limit is not None:
             rows = rows[:limit]
         self[kind] = found = _with_source(list(rows)) if kind == "decision" else list(rows)
@@ -283,12 +280,7 @@ def _small_parts(project: Project, parts: dict[str, list]) -> tuple:
 def row_queryset(project: Project, kind: str):
     """The rows of one list with what their cards show (related names) joined in."""
     rows = ROW_MODELS[kind].objects.filter(project=project)
-    if kind == "operation":
-        return rows.select_related("boundary").prefetch_related(
-            Prefetch("entities", queryset=Entity.objects.only("id", "name")),
-            Prefetch("journey_steps", queryset=JourneyStep.objects.only("id", "name")),
-        )
-    if kind == "entity":
+    if kind in ("operation", "entity"):
         return rows.select_related("boundary")
     if kind == "relationship":
         return rows.select_related("source", "target")
@@ -300,8 +292,15 @@ def row_queryset(project: Project, kind: str):
 
 
 def row_get(project: Project, kind: str, pk: int):
-    """One row of a list as its card shows it, or None."""
-    rows = _with_source(list(row_queryset(project, kind).filter(pk=pk)))
+    """One row of a list as its card and its form show it, or None. An operation comes
+    with its lists of references (the form starts from them, and a save compares them)."""
+    rows = row_queryset(project, kind).filter(pk=pk)
+    if kind == "operation":
+        rows = rows.prefetch_related(
+            Prefetch("entities", queryset=Entity.objects.only("id", "name")),
+            Prefetch("journey_steps", queryset=JourneyStep.objects.only("id", "name")),
+        )
+    rows = _with_source(list(rows))
     return rows[0] if rows else None
 
 

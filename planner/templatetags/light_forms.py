@@ -12,7 +12,7 @@ field, for fresh, saved and refused forms; a form with another widget is handed 
 crispy whole.
 """
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form, optgroups
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -113,10 +113,7 @@ def _field(field) -> SafeString:
 
 def _checkboxes(field) -> SafeString:
     """bootstrap5's radio_checkbox_select.html, in a fieldset with its legend."""
-    widget = field.field.widget
-    id_ = widget.attrs.get("id") or field.auto_id
-    attrs = field.build_widget_attrs({"id": id_} if id_ else {})
-    groups = widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
+    groups = optgroups(field)  # crispy's own filter: the options as its template sees them
     invalid = " is-invalid" if field.errors else ""
     options = []
     for g, (group, opts, _) in enumerate(groups):
