@@ -207,6 +207,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--only", default="", help="comma-separated name prefixes")
     parser.add_argument("--profile", default="", help="profile this target (cProfile, top 25)")
+    parser.add_argument("--sql", default="", help="print the statements this target runs")
     parser.add_argument(
         "--team-catalogue",
         type=int,
@@ -221,6 +222,9 @@ def main() -> None:
     results = {}
     if args.profile:
         profile(targets(project, client)[args.profile], args.runs)
+        return
+    if args.sql:
+        statements(targets(project, client)[args.sql])
         return
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'target':<25}{'cpu ms':>9}{'min':>8}{'wall ms':>9}{'queries':>9}{'KB':>7}")
@@ -245,6 +249,20 @@ def main() -> None:
         )
         + "\n"
     )
+
+
+def statements(fn) -> None:
+    """The SQL of the target's third run (the first two warm up), with each one's time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        prepare = getattr(fn, "prepare", None)
+        prepared = prepare(n) if prepare else None
+        with CaptureQueriesContext(connection) as captured:
+            fn(n, prepared) if prepare else fn(n)
+    for query in captured.captured_queries:
+        print(f"{query['time']:>6} {query['sql'][:150]}")
 
 
 def profile(fn, runs: int, sort: str = os.environ.get("PROFILE_SORT", "tottime")) -> None:

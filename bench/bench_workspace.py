@@ -61,6 +61,8 @@ from bench.common import (  # noqa: E402
     RESULTS,
     bench_environment,
     build_large_plan,
+    cpu_by_role,
+    cpu_ms_per_request,
     recreate_database,
     setup_django,
 )
@@ -71,6 +73,7 @@ CLIENTS = 32
 ROWS = 200
 STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
 TARGET_RATIO, TARGET_P99_MS = 0.15, 100.0
+SAVE_TARGET_RATIO = 0.05  # issue 8: a row edit and an answer save
 
 # The server and this process share these: production-like, but loopback and HTTP.
 bench_environment(DB_NAME, hosts=f"{HOST},localhost,testserver")
@@ -198,6 +201,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     ratio_to_bare: float | None = None
+    cpu_ms: dict = field(default_factory=dict)  # per request: app server, database, client
 
 
 WRK_SCRIPT = """
@@ -502,24 +506,29 @@ def measure_config(config: ServerConfig, fixture: Fixture, seconds: dict, use_wr
         gets = [("bare view /bare/", "/bare/", seconds["bare"])] + [
             (f"workspace step {step}", step_path.format(step), seconds["step"]) for step in STEPS
         ]
-        for target, path, duration in gets:
-            if use_wrk:
-                result = wrk_get(target, path, fixture, duration)
-            else:
-                result = run_clients(target, fixture, get_action(path), duration, 100_000)
-            results.append(result)
-            print_result(result, config)
-            drain()
-        for target, action in [
-            ("save: row edit (htmx)", row_edit_action(fixture)),
-            ("save: answer (htmx)", answer_action(fixture)),
-        ]:
-            result = run_clients(target, fixture, action, seconds["save"], 5_000)
-            results.append(result)
-            print_result(result, config)
-            drain()
+        runs = [
+            (lambda t=target, p=path, d=duration: wrk_get(t, p, fixture, d))
+            if use_wrk
+            else (
+                lambda t=target, p=path, d=duration: run_clients(
+                    t, fixture, get_action(p), d, 100_000
+                )
+            )
+            for target, path, duration in gets
+        ]
+        runs += [
+            lambda t=target, a=action: run_clients(t, fixture, a, seconds["save"], 5_000)
+            for target, action in [
+                ("save: row edit (htmx)", row_edit_action(fixture)),
+                ("save: answer (htmx)", answer_action(fixture)),
+            ]
+        ]
         if use_wrk:  # the same row edits from wrk's C client, as the bare view is driven
-            result = wrk_row_edit("save: row edit (htmx, wrk)", fixture, seconds["save"])
+            runs.append(lambda: wrk_row_edit("save: row edit (htmx, wrk)", fixture, seconds["save"]))
+        for run in runs:
+            before = cpu_by_role()
+            result = run()
+            result.cpu_ms = cpu_ms_per_request(before, cpu_by_role(), result.requests)
             results.append(result)
             print_result(result, config)
             drain()
@@ -534,6 +543,8 @@ def measure_config(config: ServerConfig, fixture: Fixture, seconds: dict, use_wr
 def print_result(result: Result, config: ServerConfig) -> None:
     extra = f"  409s {result.conflicts}" if result.conflicts else ""
     extra += f"  errors {result.errors}" if result.errors else ""
+    if result.cpu_ms:
+        extra += "   CPU ms/request " + ", ".join(f"{k} {v:.2f}" for k, v in result.cpu_ms.items())
     print(
         f"  [{config.label}] {result.target:<26} {result.rps:8.1f} req/s   "
         f"p50 {result.p50_ms:8.1f} ms   p99 {result.p99_ms:8.1f} ms   "
@@ -638,15 +649,21 @@ def main() -> None:
     load_after = os.getloadavg()  # the load generator and the server share the CPUs
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in load_after)}")
     print(f"Better configuration (mean workspace req/s): {best}")
-    print(f"{'target':<28}{'req/s':>9}{'× bare':>9}{'p50 ms':>9}{'p99 ms':>9}  target met?")
+    print(
+        f"{'target':<28}{'req/s':>9}{'× bare':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'app ms':>8}{'db ms':>7}  target met?"
+    )
     for result in by_config[best]:
         verdict = ""
         if result.target.startswith("workspace"):
             met = result.ratio_to_bare >= TARGET_RATIO and result.p99_ms < TARGET_P99_MS
             verdict = "yes" if met else "no"
+        elif result.target.startswith("save"):
+            verdict = "yes" if result.ratio_to_bare >= SAVE_TARGET_RATIO else "no"
+        cpu = result.cpu_ms or {"app": float("nan"), "db": float("nan")}
         print(
             f"{result.target:<28}{result.rps:9.1f}{result.ratio_to_bare:9.3f}"
-            f"{result.p50_ms:9.1f}{result.p99_ms:9.1f}  {verdict}"
+            f"{result.p50_ms:9.1f}{result.p99_ms:9.1f}{cpu['app']:8.2f}{cpu['db']:7.2f}  {verdict}"
         )
     profile = profile_one_request(fixture, "context") + profile_one_request(fixture, "4")
     print("\n" + profile)

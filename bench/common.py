@@ -138,3 +138,41 @@ def report(benchmark: str, timings: list[Timing], **facts: object) -> Path:
     }
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+# --- Where the CPU goes ------------------------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_by_role() -> dict[str, float]:
+    """CPU seconds used so far by the app server (gunicorn's processes), the database
+    (every PostgreSQL process) and the load generator (this process with the children
+    it has waited for, wrk among them). Linux only: {} elsewhere."""
+    totals = {"app": 0.0, "db": 0.0, "client": 0.0}
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return {}
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+        if comm.startswith("gunicorn"):
+            totals["app"] += used
+        elif comm.startswith("postgres"):
+            totals["db"] += used
+    me = os.times()
+    totals["client"] = me.user + me.system + me.children_user + me.children_system
+    return totals
+
+
+def cpu_ms_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+    """Milliseconds of CPU per request by role, between two `cpu_by_role()` readings."""
+    if not before or not requests:
+        return {}
+    return {role: round(1000 * (after[role] - before[role]) / requests, 2) for role in before}
+
