@@ -393,9 +393,14 @@ def save_form(form) -> bool:
                 if instance._meta.get_field(name).many_to_many:
                     chosen = form.cleaned_data[name]  # read already, to validate them
                     linked = getattr(instance, name)
-                    # The row was read with its lists (`row_get`): unchanged, nothing to write.
-                    if {row.pk for row in linked.all()} != {row.pk for row in chosen}:
-                        linked.set(chosen)
+                    # The row was read with its lists (`row_get`): only the difference is
+                    # written, one statement for what left and one for what joined.
+                    before = {row.pk for row in linked.all()}
+                    after = {row.pk for row in chosen}
+                    if before - after:
+                        linked.remove(*(before - after))
+                    if after - before:
+                        linked.add(*(after - before))
                     # What the card and the activity entry show (`rows.field_text`).
                     names = getattr(instance, "linked_names", {})
                     instance.linked_names = {**names, name: [str(row) for row in chosen]}

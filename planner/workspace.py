@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, F, Prefetch, Value
+from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Concat
 
 from planner import registry
@@ -14,8 +14,6 @@ from planner.models import (
     CoreQuestion,
     CoreQuestionKey,
     Decision,
-    Entity,
-    JourneyStep,
     LevelAnswer,
     LevelStatus,
     Project,
@@ -294,14 +292,36 @@ def row_queryset(project: Project, kind: str):
 def row_get(project: Project, kind: str, pk: int):
     """One row of a list as its card and its form show it, or None. An operation comes
     with its lists of references (the form starts from them, and a save compares them)."""
-    rows = row_queryset(project, kind).filter(pk=pk)
-    if kind == "operation":
-        rows = rows.prefetch_related(
-            Prefetch("entities", queryset=Entity.objects.only("id", "name")),
-            Prefetch("journey_steps", queryset=JourneyStep.objects.only("id", "name")),
-        )
-    rows = _with_source(list(rows))
+    rows = _with_source(list(row_queryset(project, kind).filter(pk=pk)))
+    if rows:
+        _prefetch_refs(kind, rows[0])
     return rows[0] if rows else None
+
+
+def _prefetch_refs(kind: str, row) -> None:
+    """A row's lists of references (an operation's entities and journey steps) read in
+    one statement, and kept where `prefetch_related` keeps them: the form starts from
+    them and `save_form` compares them without a query per list."""
+    refs = [f.name for f in registry.ROW_KINDS[kind].fields if f.type == "refs"]
+    links = [ROW_MODELS[kind]._meta.get_field(name) for name in refs]
+    if not links:
+        return
+    reads = []
+    for index, link in enumerate(links):
+        source, target = link.m2m_field_name(), link.m2m_reverse_field_name()
+        through = link.remote_field.through.objects.filter(**{source: row.pk})
+        number = Value(index, output_field=IntegerField())
+        reads.append(through.annotate(list=number).values_list("list", target, f"{target}__name"))
+    found = sorted(reads[0].union(*reads[1:], all=True))  # by list, then id
+    row._prefetched_objects_cache = {}
+    for index, link in enumerate(links):
+        model = link.related_model
+        linked = getattr(row, link.name).all()
+        linked._result_cache = [
+            model.from_db("default", ["id", "name"], [pk, name]) for i, pk, name in found if i == index
+        ]
+        linked._prefetch_done = True
+        row._prefetched_objects_cache[link.name] = linked
 
 
 DECISION_SOURCES = registry.REVEALED_BY_KINDS
