@@ -524,7 +524,9 @@ def measure_config(config: ServerConfig, fixture: Fixture, seconds: dict, use_wr
             ]
         ]
         if use_wrk:  # the same row edits from wrk's C client, as the bare view is driven
-            runs.append(lambda: wrk_row_edit("save: row edit (htmx, wrk)", fixture, seconds["save"]))
+            runs.append(
+                lambda: wrk_row_edit("save: row edit (htmx, wrk)", fixture, seconds["save"])
+            )
         for run in runs:
             before = cpu_by_role()
             result = run()

@@ -175,4 +175,3 @@ def cpu_ms_per_request(before: dict, after: dict, requests: int) -> dict[str, fl
     if not before or not requests:
         return {}
     return {role: round(1000 * (after[role] - before[role]) / requests, 2) for role in before}
-

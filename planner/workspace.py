@@ -318,7 +318,9 @@ def _prefetch_refs(kind: str, row) -> None:
         model = link.related_model
         linked = getattr(row, link.name).all()
         linked._result_cache = [
-            model.from_db("default", ["id", "name"], [pk, name]) for i, pk, name in found if i == index
+            model.from_db("default", ["id", "name"], [pk, name])
+            for i, pk, name in found
+            if i == index
         ]
         linked._prefetch_done = True
         row._prefetched_objects_cache[link.name] = linked
