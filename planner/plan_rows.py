@@ -12,6 +12,7 @@ order; `planner.document.plan_document` assembles the document from them.
 
 import json
 from functools import cache
+from operator import itemgetter
 
 from django.db import connection
 
@@ -127,7 +128,9 @@ def statement() -> tuple[str, int]:
     )
     columns = ", ".join(_columns(CatalogueEntry, ENTRY_FIELDS))
     branches.append(f"SELECT 'entry', id, {columns} FROM {entries} WHERE id IN ({used})")  # noqa: S608
-    sql = " UNION ALL ".join(branches) + " ORDER BY 1, 2"
+    # No ORDER BY: sorting every row of the plan, padding and all, was a fifth of the
+    # statement's cost in PostgreSQL; `plan_rows` sorts each part by id instead.
+    sql = " UNION ALL ".join(branches)
     return sql, sql.count("%s")
 
 
@@ -159,8 +162,9 @@ def plan_rows(project_id: int) -> dict[str, list[tuple]]:
         cursor.execute(sql, [project_id] * uses)
         for part, pk, *values in cursor.fetchall():
             rows[part].append(_typed_row(converters[part], pk, values))
-    for part in LINK_PARTS:
-        rows[part].sort()
+    for part, found in rows.items():
+        # By id (unique, except in lists of references, whose pairs sort whole).
+        found.sort(key=None if part in LINK_PARTS else itemgetter(0))
     return rows
 
 
