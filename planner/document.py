@@ -6,6 +6,8 @@ planner/schema/plan-document.schema.json). Rows refer to each other by name, so
 a document moves between installations and reads well in a diff.
 
 - `plan_document(project)` builds it in a fixed number of queries.
+- `advisor_plan(project, rows)`: the advisor's view of the same rows, without the
+  document in between (what a save runs the advisor on).
 - `document_hash(document)` identifies an exact plan (caches, reports).
 - `validate_document(data, team=...)` lists everything wrong, by JSON path.
 """
@@ -14,10 +16,13 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
+from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from accounts.models import Team
 from planner import registry
+from planner.advisor.plan import Plan, advisor_row
 from planner.document_schema import SCHEMA_ID, SCHEMA_VERSION, validator
 from planner.levels import LEVELS
 from planner.models import (
@@ -66,69 +71,139 @@ def relationship_name(source: str, target: str) -> str:
 def plan_document(project: Project, rows: dict[str, list] | None = None) -> dict[str, Any]:
     """The whole plan as the versioned JSON document, in one query (`plan_rows`).
 
-    Never from model instances: the advisor runs on this document after every save,
-    so building it must cost little. Each list's rows carry their registry fields,
-    with references written as names (or slugs for catalogue entries). `rows` are the
-    plan's `plan_rows`, when the caller has read them already.
+    Never from model instances. Each list's rows carry their registry fields, with
+    references written as names (or slugs for catalogue entries). `rows` are the plan's
+    `plan_rows`, when the caller has read them already.
     """
     rows = rows if rows is not None else plan_rows(project.pk)
-    names = {kind: {pk: name for pk, name, *_ in rows[kind]} for kind in NAMED_KINDS}
-    entities = names["entity"]
-    names["relationship"] = {
-        pk: relationship_name(entities[source], entities[target])
-        for pk, source, target, *_ in rows["relationship"]
+    lists = _Lists(rows)
+    return {
+        **_document_head(project, rows),
+        **{
+            kind.list_key: [lists.document_row(kind, values) for values in lists.values(kind)]
+            for kind in registry.ROW_KIND_LIST
+        },
+        **_document_tail(project, rows, lists),
     }
-    entries = {pk: (team, slug, fields) for pk, team, slug, *fields in rows["entry"]}
-    # Lists of references, by name: (kind, field) -> row id -> [names in id order].
-    linked: dict[tuple[str, str], dict[int, list[str]]] = {}
-    for part, (kind, spec) in LINK_PARTS.items():
-        by_row = linked[(kind, spec.name)] = {}
-        for pk, ref in rows[part]:
-            by_row.setdefault(pk, []).append(names[spec.ref][ref])
 
-    def resolver(spec: registry.Field) -> dict | None:
-        """How a stored reference reads in the document: slugs for catalogue entries,
-        names for rows; None for a field stored as it reads."""
-        if spec.type != "ref":
-            return None
-        if spec.ref in ("pattern", "technique"):
-            return {pk: slug for pk, (_, slug, _) in entries.items()}
-        return names[spec.ref]
 
-    def rows_of(kind: registry.RowKind) -> list[dict[str, Any]]:
+# The advisor's rows already made, by kind and resolved values (`advisor_plan`). A save
+# changes a row or two of a plan: the others are found here instead of being made again.
+_ADVISOR_ROWS: dict[tuple, MappingProxyType] = {}
+ADVISOR_ROWS_KEPT = 20_000  # then the dictionary starts afresh
+
+
+def advisor_plan(project: Project, rows: dict[str, list] | None = None) -> Plan:
+    """The plan as the advisor's rules read it, straight from `plan_rows` (no document
+    in between). A row's view (`advisor.plan.advisor_row`) is a pure function of its
+    resolved values, so one made for an earlier save is used again while those values
+    are unchanged: read-only (`MappingProxyType`), since every plan of this process
+    shares it."""
+    rows = rows if rows is not None else plan_rows(project.pk)
+    lists = _Lists(rows)
+    if len(_ADVISOR_ROWS) > ADVISOR_ROWS_KEPT:
+        _ADVISOR_ROWS.clear()
+    made: dict[str, list] = {}
+    for kind in registry.ROW_KIND_LIST:
+        out = made[kind.key] = []
+        for values in lists.values(kind):
+            row = _ADVISOR_ROWS.get((kind.key, values))
+            if row is None:
+                row = MappingProxyType(advisor_row(kind.key, lists.document_row(kind, values)))
+                _ADVISOR_ROWS[(kind.key, values)] = row
+            out.append(row)
+    head = {**_document_head(project, rows), **_document_tail(project, rows, lists)}
+    return Plan.from_document(head, lists=made)
+
+
+class _Lists:
+    """Each list's rows with their references resolved: a row is a tuple of its stored
+    fields (references as names, or slugs for catalogue entries), then its lists of
+    references (tuples of names in id order), then, for a decision, the row that
+    revealed it as (kind, name) or None. Hashable, so the advisor's rows can be kept."""
+
+    def __init__(self, rows: dict[str, list]):
+        self.rows = rows
+        names = {kind: {pk: name for pk, name, *_ in rows[kind]} for kind in NAMED_KINDS}
+        entities = names["entity"]
+        names["relationship"] = {
+            pk: relationship_name(entities[source], entities[target])
+            for pk, source, target, *_ in rows["relationship"]
+        }
+        self.names = names
+        self.entries = {pk: (team, slug, fields) for pk, team, slug, *fields in rows["entry"]}
+        self.slugs = {pk: slug for pk, (_, slug, _) in self.entries.items()}
+        # Lists of references, by name: (kind, field) -> row id -> (names in id order).
+        linked: dict[tuple[str, str], dict[int, list[str]]] = {}
+        for part, (kind, spec) in LINK_PARTS.items():
+            by_row = linked[(kind, spec.name)] = {}
+            for pk, ref in rows[part]:
+                by_row.setdefault(pk, []).append(names[spec.ref][ref])
+        self.linked = {
+            key: {pk: tuple(names) for pk, names in by_row.items()}
+            for key, by_row in linked.items()
+        }
+
+    def values(self, kind: registry.RowKind) -> Iterator[tuple]:
         fields = stored_fields(kind.key)
-        keys = [f.doc_key for f in fields]
-        resolve = [(i, resolver(f)) for i, f in enumerate(fields) if f.type == "ref"]
-        lists = [(f.doc_key, linked[(kind.key, f.name)]) for f in kind.fields if f.type == "refs"]
-        out = []
-        for pk, *stored in rows[kind.key]:
+        resolve = [
+            (i, self.slugs if f.ref in ("pattern", "technique") else self.names[f.ref])
+            for i, f in enumerate(fields)
+            if f.type == "ref"
+        ]
+        lists = [self.linked[(kind.key, f.name)] for f in kind.fields if f.type == "refs"]
+        count = len(fields)
+        for pk, *stored in self.rows[kind.key]:
             for i, lookup in resolve:
                 if stored[i] is not None:
                     stored[i] = lookup[stored[i]]
-            row = dict(zip(keys, stored, strict=False))
-            for key, by_row in lists:
-                row[key] = by_row.get(pk, [])
+            extra = tuple(by_row.get(pk, ()) for by_row in lists)
             if kind.key == "decision":
-                revealed = zip(REVEALED_BY_KINDS, stored[len(fields) :], strict=True)
-                row["revealed_by"] = next(
-                    ({"kind": k, "name": names[k][ref]} for k, ref in revealed if ref is not None),
-                    None,
+                revealed = zip(REVEALED_BY_KINDS, stored[count:], strict=True)
+                extra += (
+                    next(((k, self.names[k][ref]) for k, ref in revealed if ref is not None), None),
                 )
-            out.append(row)
-        return out
+            yield (*stored[:count], *extra)
 
+    def document_row(self, kind: registry.RowKind, values: tuple) -> dict[str, Any]:
+        """A row of the document's list from its resolved values."""
+        row = dict(zip(_row_keys(kind.key), values, strict=True))
+        for f in kind.fields:
+            if f.type == "refs":
+                row[f.doc_key] = list(row[f.doc_key])
+        if kind.key == "decision":
+            revealed = row["revealed_by"]
+            row["revealed_by"] = {"kind": revealed[0], "name": revealed[1]} if revealed else None
+        return row
+
+
+@cache
+def _row_keys(kind: str) -> tuple[str, ...]:
+    """The document keys of a row's resolved values, in `_Lists.values` order."""
+    spec = registry.ROW_KINDS[kind]
+    keys = [f.doc_key for f in stored_fields(kind)]
+    keys += [f.doc_key for f in spec.fields if f.type == "refs"]
+    return (*keys, "revealed_by") if kind == "decision" else tuple(keys)
+
+
+def _document_head(project: Project, rows: dict[str, list]) -> dict[str, Any]:
     levels = {row[1]: row[2:5] for row in rows["level"]}  # (status, skip reason, answers)
-    core = {key: (answer, levels_) for _, key, answer, levels_, _ in rows["core"]}
     context = rows["context"][0][1:-1] if rows["context"] else None  # without its version
-    # The team's own entries the plan uses travel with it (`rows` has only used ones).
-    custom = sorted(pk for pk, (team, _, _) in entries.items() if team == project.team_id)
     return {
         "schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
         "project": {"name": project.name, "description": project.description},
         "context": _context_dict(context),
         "levels": {str(n): _level_dict(levels.get(n), str(n)) for n in registry.LEVEL_NUMBERS},
-        **{kind.list_key: rows_of(kind) for kind in registry.ROW_KIND_LIST},
+    }
+
+
+def _document_tail(project: Project, rows: dict[str, list], lists: _Lists) -> dict[str, Any]:
+    core = {key: (answer, levels_) for _, key, answer, levels_, _ in rows["core"]}
+    entries = lists.entries
+    # The team's own entries the plan uses travel with it (`rows` has only used ones).
+    custom = sorted(pk for pk, (team, _, _) in entries.items() if team == project.team_id)
+    return {
         "custom_entries": [
             dict(zip(ENTRY_FIELDS, (entries[pk][1], *entries[pk][2]), strict=True)) for pk in custom
         ],

@@ -5,7 +5,7 @@ from django.db import connection, transaction
 from accounts.models import User
 from planner import activity, registry
 from planner.advisor import ADVISOR_VERSION, Finding, advise, counts
-from planner.document import plan_document
+from planner.document import advisor_plan
 from planner.improvements import improvements_sync
 from planner.levels import Level
 from planner.models import (
@@ -134,7 +134,7 @@ def findings_refresh(plan) -> list[Finding]:
     """Run the advisor on the plan as stored now and keep the findings, one row per step,
     stamped with the project's `updated_at`; the dashboard summary follows."""
     project = plan.project
-    findings = advise(plan_document(project, plan.parts))
+    findings = advise(advisor_plan(project, plan.parts))
     stamp = findings_stamp(project)
     findings_write(
         project.pk,

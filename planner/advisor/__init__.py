@@ -65,11 +65,12 @@ ADVISOR_VERSION = _code_version()
 
 
 def advise(document: Any) -> list[Finding]:
-    """All findings for the plan, most severe first, then by level, rule and subject.
+    """All findings for the plan (a plan document, or a `Plan`), most severe first, then
+    by level, rule and subject.
 
     Skip advice runs last: a level stays skippable only while no open finding asks
     for work in it (`asks_for`), so the advisor never says both."""
-    plan = Plan.from_document(document)
+    plan = document if isinstance(document, Plan) else Plan.from_document(document)
     findings: dict[str, Finding] = {}
     skip_rules = [r for r in RULES.values() if r.kind == SKIP_ADVICE]
     for rule in RULES.values():

@@ -148,6 +148,35 @@ class Level:
         return self.answers.get(key, "")
 
 
+def advisor_row(kind: str, raw: dict) -> dict[str, Any]:
+    """One row of a plan document's list as the rules read it: text trimmed, placeholders
+    in answers blank, and each kind's extras (a journey step's offline flag, an
+    operation's entities as sorted names, a relationship's name, a decision's source).
+    A pure function of `raw`: the save path keeps its results (`document.advisor_plan`)."""
+    fields, answers = scalar_fields(kind), answer_fields(kind)
+    # Strings are the common case: strip them here, `text` for the rest.
+    row: dict[str, Any] = {
+        key: v.strip() if type(v) is str else text(v) for key in fields for v in (raw.get(key),)
+    }
+    for key in answers:
+        if row[key] and is_placeholder(row[key]):
+            row[key] = ""
+    if kind == "journey_step":
+        row["offline"] = raw.get("offline") is True
+    elif kind == "operation":
+        ents = raw.get("entities")
+        row["entities"] = (
+            sorted({text(e) for e in ents if text(e)}) if isinstance(ents, list) else []
+        )
+    elif kind == "relationship":
+        row["name"] = f"{row['source'] or '?'} -> {row['target'] or '?'}"
+    elif kind == "decision":
+        revealed = mapping(raw.get("revealed_by"))
+        row["revealed_kind"] = text(revealed.get("kind"))
+        row["revealed_name"] = text(revealed.get("name"))
+    return row
+
+
 @dataclass
 class Plan:
     context: dict[str, str]
@@ -169,7 +198,9 @@ class Plan:
     # --- building ----------------------------------------------------------------
 
     @classmethod
-    def from_document(cls, document: Any) -> "Plan":
+    def from_document(cls, document: Any, lists: dict[str, list] | None = None) -> "Plan":
+        """The plan as the rules read it. `lists`: each row kind's rows made by
+        `advisor_row` already (the document's own lists are then not read)."""
         doc = mapping(document)
         context_raw = mapping(doc.get("context"))
         context = {key: text(context_raw.get(key)) for key in CONTEXT_KEYS}
@@ -188,43 +219,18 @@ class Plan:
                 number, text(raw.get("status")), answered(raw.get("skip_reason")), answers
             )
 
-        def named(kind: str) -> list[dict[str, Any]]:
-            fields, answers = scalar_fields(kind), answer_fields(kind)
-            result = []
-            for raw in rows(doc.get(registry.ROW_KINDS[kind].list_key)):
-                # Strings are the common case: strip them here, `text` for the rest.
-                row: dict[str, Any] = {
-                    key: v.strip() if type(v) is str else text(v)
-                    for key in fields
-                    for v in (raw.get(key),)
-                }
-                for key in answers:
-                    if row[key] and is_placeholder(row[key]):
-                        row[key] = ""
-                row["_raw"] = raw
-                result.append(row)
-            return result
-
-        journey_steps = named("journey_step")
-        for step in journey_steps:
-            step["offline"] = step["_raw"].get("offline") is True
-        boundaries = named("boundary")
-        operations = named("operation")
-        for op in operations:
-            ents = op["_raw"].get("entities")
-            op["entities"] = (
-                sorted({text(e) for e in ents if text(e)}) if isinstance(ents, list) else []
-            )
-        entities = named("entity")
-        relationships = named("relationship")
-        for rel in relationships:
-            rel["name"] = f"{rel['source'] or '?'} -> {rel['target'] or '?'}"
-        decisions = named("decision")
-        for decision in decisions:
-            revealed = mapping(decision["_raw"].get("revealed_by"))
-            decision["revealed_kind"] = text(revealed.get("kind"))
-            decision["revealed_name"] = text(revealed.get("name"))
-        techniques = named("technique")
+        if lists is None:
+            lists = {
+                kind: [advisor_row(kind, raw) for raw in rows(doc.get(spec.list_key))]
+                for kind, spec in registry.ROW_KINDS.items()
+            }
+        journey_steps, boundaries, operations = (
+            lists["journey_step"],
+            lists["boundary"],
+            lists["operation"],
+        )
+        entities, relationships = lists["entity"], lists["relationship"]
+        decisions, techniques = lists["decision"], lists["technique"]
         custom_names = {
             text(e.get("slug")): text(e.get("name")) or text(e.get("slug"))
             for e in rows(doc.get("custom_entries"))
@@ -417,7 +423,7 @@ class Plan:
         for where, said in sources:
             if not says_failure(said):
                 continue
-            if isinstance(where, dict):
+            if not isinstance(where, tuple):  # a relationship row
                 ev = row_evidence("relationship", where, said.strip(". "))
             else:
                 ev = evidence(*where, said)
