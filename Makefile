@@ -21,6 +21,8 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist processes for `make test` (auto: one per CPU; 0: the suite in one process)
+TEST_WORKERS ?= auto
 
 .PHONY: help install run worker test lint bench clean distclean
 
@@ -87,7 +89,7 @@ worker: install
 
 test: install
 	$(VENV)/bin/ruff check .
-	CONN_MAX_AGE=$${CONN_MAX_AGE:-0} $(VENV)/bin/pytest $(PYTEST_ARGS)
+	CONN_MAX_AGE=$${CONN_MAX_AGE:-0} $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
