@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, Role, Team
 from planner.models import CatalogueEntry, Dismissal, Entity, JourneyStep, LevelAnswer
 from planner.services import plan_findings
 from planner.workspace import ensure_plan_rows
@@ -204,3 +204,31 @@ def test_htmx_requests_are_not_cached(project, editor_client):
     with CaptureQueriesContext(connection) as captured:
         assert editor_client.get(step_url(project), **HTMX).status_code == 200
     assert len(captured) > 3
+
+
+def test_the_navigation_follows_the_users_teams_address_and_current_team(
+    project, team, editor, editor_client
+):
+    """The navigation bar has its own cache entry: a new team, a renamed team, a team
+    switch and a changed address show on the next GET."""
+    url = step_url(project)
+    get(editor_client, url)
+    html, _ = get(editor_client, url)
+    assert "team-switcher" not in html  # one team: no switcher
+    other = Team.objects.create(name="Second team")
+    Membership.objects.create(team=other, user=editor, role=Role.OWNER)
+    html, _ = get(editor_client, url)
+    assert f'<option value="{other.pk}">Second team</option>' in html
+    other.name = "Renamed team"
+    other.save()
+    html, _ = get(editor_client, url)
+    assert "Renamed team" in html and "Second team" not in html
+    editor_client.post(reverse("switch_team"), {"team": other.pk})
+    html, _ = get(editor_client, url)
+    assert f'<option value="{other.pk}" selected>Renamed team</option>' in html
+    editor.email = "robert@example.com"
+    editor.save()
+    html, _ = get(editor_client, url)
+    assert "robert@example.com" in html and "bob@example.com" not in html
+    token = tokens(html)
+    assert token and all(len(t) == 64 for t in token)  # filled in, never a placeholder
