@@ -1,3 +1,4 @@
+from contextlib import nullcontext
 from functools import partial
 
 from django.contrib import messages
@@ -381,29 +382,32 @@ def save_form(form) -> bool:
     (someone saved one with the same name a moment ago); nothing is saved then.
     """
     instance = form.instance
-    fields = [n for n in form.Meta.fields if not instance._meta.get_field(n).many_to_many]
+    links = [n for n in form.Meta.fields if instance._meta.get_field(n).many_to_many]
+    fields = [n for n in form.Meta.fields if n not in links]
     fields += getattr(form, "instance_fields", [])
+    # A row alone is one statement, atomic by itself (a refused one marks the caller's
+    # transaction for rollback: nothing else is written then). With lists of references
+    # the writes go together, in a savepoint of their own.
     try:
-        with transaction.atomic():
+        with transaction.atomic() if links else nullcontext():
             if instance.pk is None:
                 form.save()
                 return True
             save_versioned(instance, form.cleaned_data.get("version") or 0, fields)
-            for name in form.Meta.fields:
-                if instance._meta.get_field(name).many_to_many:
-                    chosen = form.cleaned_data[name]  # read already, to validate them
-                    linked = getattr(instance, name)
-                    # The row was read with its lists (`row_get`): only the difference is
-                    # written, one statement for what left and one for what joined.
-                    before = {row.pk for row in linked.all()}
-                    after = {row.pk for row in chosen}
-                    if before - after:
-                        linked.remove(*(before - after))
-                    if after - before:
-                        linked.add(*(after - before))
-                    # What the card and the activity entry show (`rows.field_text`).
-                    names = getattr(instance, "linked_names", {})
-                    instance.linked_names = {**names, name: [str(row) for row in chosen]}
+            for name in links:
+                chosen = form.cleaned_data[name]  # read already, to validate them
+                linked = getattr(instance, name)
+                # The row was read with its lists (`row_get`): only the difference is
+                # written, one statement for what left and one for what joined.
+                before = {row.pk for row in linked.all()}
+                after = {row.pk for row in chosen}
+                if before - after:
+                    linked.remove(*(before - after))
+                if after - before:
+                    linked.add(*(after - before))
+                # What the card and the activity entry show (`rows.field_text`).
+                names = getattr(instance, "linked_names", {})
+                instance.linked_names = {**names, name: [str(row) for row in chosen]}
     except IntegrityError:
         form.add_error(
             None, "Someone saved a row with the same name a moment ago. Nothing was saved."
