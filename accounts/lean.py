@@ -1,18 +1,22 @@
 """The reads every signed-in request makes, without the ORM's query compiler.
 
-Each project request reads the session, the user, and the user's memberships joined
-to the project (planner.access). Compiled by the ORM, those three statements cost
-about 1.7 ms of CPU, more than the page cache's whole answer; written once here as
-plain SQL they cost about a quarter of that (`bench/bench_inprocess.py`). The columns
-come from the models' own fields, so the statements follow every migration, and the
-rows become real model instances through `Model.from_db`, as the ORM's own are.
+Each project request reads the session, then the signed-in user together with their
+memberships joined to the project (planner.access; `request.user` is made from that
+row, `user_read_already`, with all of Django's checks). Compiled by the ORM, those
+statements cost about 1.7 ms of CPU, more than the page cache's whole answer; written
+once here as plain SQL they cost about a quarter of that (`bench/bench_inprocess.py`).
+The columns come from the models' own fields, so the statements follow every
+migration, and the rows become real model instances through `Model.from_db`, as the
+ORM's own are.
 
 The SQL is standard (both SQLite and PostgreSQL run it); every value is a parameter.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db
 from django.db import connection, models
@@ -75,14 +79,40 @@ def _user_sql() -> str:
     return f"SELECT {columns(user, 'u')} FROM {table(user)} u WHERE u.{pk} = %s"  # noqa: S608
 
 
+# A user row read by a statement that needed it anyway (planner.access reads the
+# signed-in user with their memberships): `UserBackend.get_user` takes it from here.
+_read_already: ContextVar = ContextVar("user_read_already", default=None)
+
+
+def session_user_id(request):
+    """The signed-in user's id as the session holds it (None when nobody is signed in),
+    converted as `django.contrib.auth.get_user` converts it."""
+    value = request.session.get(SESSION_KEY)
+    return None if value is None else get_user_model()._meta.pk.to_python(value)
+
+
+@contextmanager
+def user_read_already(user):
+    """While inside, `request.user` is made from `user` (if it is the session's user)
+    instead of being read again; Django's checks (backend, session hash) all still run."""
+    token = _read_already.set(user)
+    try:
+        yield
+    finally:
+        _read_already.reset(token)
+
+
 class UserBackend(ModelBackend):
-    """Django's ModelBackend, reading the signed-in user with one plain statement."""
+    """Django's ModelBackend, reading the signed-in user with one plain statement (or
+    none, when the request's access check read the user already)."""
 
     def get_user(self, user_id):
-        rows = fetch(_user_sql(), [user_id])
-        if not rows:
-            return None
-        (user,) = instances(rows[0], get_user_model())
+        user = _read_already.get()
+        if user is None or user.pk != user_id:
+            rows = fetch(_user_sql(), [user_id])
+            if not rows:
+                return None
+            (user,) = instances(rows[0], get_user_model())
         return user if self.user_can_authenticate(user) else None
 
 

@@ -10,11 +10,12 @@ through here: the token is their access.
 from functools import cache, wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404, HttpRequest
 
-from accounts.lean import columns, fetch, instances, table
+from accounts.lean import columns, fetch, instances, session_user_id, table, user_read_already
 from accounts.login import login_redirect
-from accounts.models import Membership, Role, Team
+from accounts.models import Membership, Role, Team, User
 from planner.models import Project
 
 ROLE_MESSAGES = {
@@ -34,6 +35,36 @@ def _access_sql() -> str:
     )
 
 
+@cache
+def _user_access_sql() -> str:
+    """The same, led by the user's row: the user, then each membership (none: NULLs)."""
+    user, membership, team, project = (table(m) for m in (User, Membership, Team, Project))
+    pk = connection.ops.quote_name(User._meta.pk.column)
+    return (
+        f"SELECT {columns(User, 'u')}, {columns(Membership, 'm')}, {columns(Team, 't')}, "  # noqa: S608
+        f"{columns(Project, 'p')} FROM {user} u "
+        f"LEFT JOIN {membership} m ON m.user_id = u.{pk} "
+        f"LEFT JOIN {team} t ON t.id = m.team_id "
+        f"LEFT JOIN {project} p ON p.team_id = t.id AND p.id = %s "
+        f"WHERE u.{pk} = %s ORDER BY t.name, m.team_id"
+    )
+
+
+def _access_of(found_rows) -> tuple[Project | None, Membership | None, list]:
+    """(project, its membership, every membership) from (membership, team, project)
+    instances, one per row."""
+    found, memberships = (None, None), []
+    for membership, team, project in found_rows:
+        if membership is None:  # a user without a team (the user-led statement)
+            continue
+        membership.team = team
+        memberships.append(membership)
+        if project is not None:
+            project.team = team
+            found = (project, membership)
+    return *found, memberships
+
+
 def user_access(user, project_id: int) -> tuple[Project | None, Membership | None, list]:
     """One query: the user's memberships with their teams (the navigation lists them),
     and the project joined to the membership of its team, if the user has one. It runs
@@ -44,15 +75,8 @@ def user_access(user, project_id: int) -> tuple[Project | None, Membership | Non
     membership of the user; (None, None, memberships) when the user is not in the
     project's team or there is no such project.
     """
-    found, memberships = (None, None), []
-    for row in fetch(_access_sql(), [project_id, user.pk]):
-        membership, team, project = instances(row, Membership, Team, Project)
-        membership.team = team
-        memberships.append(membership)
-        if project is not None:
-            project.team = team
-            found = (project, membership)
-    return *found, memberships
+    rows = fetch(_access_sql(), [project_id, user.pk])
+    return _access_of(instances(row, Membership, Team, Project) for row in rows)
 
 
 def get_project(user, project_id: int, role: str = Role.VIEWER) -> tuple[Project, Membership]:
@@ -60,10 +84,14 @@ def get_project(user, project_id: int, role: str = Role.VIEWER) -> tuple[Project
     return project, membership
 
 
-def checked_access(user, project_id: int, role: str) -> tuple[Project, Membership, list]:
+def checked_access(
+    user, project_id: int, role: str, access: tuple | None = None
+) -> tuple[Project, Membership, list]:
+    """The project, the membership and every membership of the user; 404 for outsiders,
+    403 for too low a role. `access`: what `user_access` answers, read already."""
     if not user.is_authenticated:
         raise Http404("No such project.")
-    project, membership, memberships = user_access(user, project_id)
+    project, membership, memberships = access or user_access(user, project_id)
     if membership is None:
         raise Http404("No such project.")
     if not membership.allows(role):
@@ -71,12 +99,29 @@ def checked_access(user, project_id: int, role: str) -> tuple[Project, Membershi
     return project, membership, memberships
 
 
+def _signed_in_access(request: HttpRequest, project_id: int) -> tuple:
+    """The session's user with their memberships and this project in one statement,
+    before `request.user` is read: Django then makes the user from this row
+    (`lean.user_read_already`) instead of reading it again. Answers (access, user),
+    or (None, None) when the session names no user that exists."""
+    user_id = session_user_id(request)
+    rows = fetch(_user_access_sql(), [project_id, user_id]) if user_id is not None else []
+    if not rows:
+        return None, None
+    found = [instances(row, User, Membership, Team, Project) for row in rows]
+    user = found[0][0]
+    with user_read_already(user):
+        signed_in = request.user.is_authenticated  # Django's checks, on this row
+    return (_access_of(cut[1:] for cut in found), user) if signed_in else (None, None)
+
+
 def project_view(role: str = Role.VIEWER):
     """Decorator: resolve `project_id` into `project`, enforcing membership and role.
 
     The view receives `request.membership` too, so templates can show or hide
     controls; the check itself happens here, never in a template. The same query
-    loads all the user's memberships (`request.memberships`) for the navigation.
+    reads the signed-in user (Django makes `request.user` from it, with all its
+    checks) and all the user's memberships (`request.memberships`, the navigation's).
 
     `project_view` goes above every other decorator of the view (`require_POST` and
     the like), so the method is checked only for members: otherwise a 405 would tell
@@ -86,9 +131,12 @@ def project_view(role: str = Role.VIEWER):
     def decorator(view):
         @wraps(view)
         def wrapper(request: HttpRequest, project_id: int, *args, **kwargs):
+            access, user = _signed_in_access(request, project_id)
             if not request.user.is_authenticated:
                 return login_redirect(request)
-            project, membership, memberships = checked_access(request.user, project_id, role)
+            project, membership, memberships = checked_access(
+                request.user, project_id, role, access if request.user == user else None
+            )
             request.membership = membership
             request.memberships = memberships  # for the navigation (accounts.context_processors)
             return view(request, project, *args, **kwargs)

@@ -182,3 +182,31 @@ def test_an_expired_session_on_a_team_page_sends_the_whole_page_to_log_in(team, 
     page = reverse("team_settings", args=[team.pk])
     response = client.get(page, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=page)
     assert response["HX-Redirect"] == f"{reverse('login')}?next={quote(page)}"
+
+
+def test_the_user_read_with_the_access_query_passes_djangos_checks(project, owner, outsider):
+    """A project request reads the session's user together with their access (one
+    statement, `access._signed_in_access`); Django still decides who is signed in: a
+    deactivated user, a changed password (another session's hash), a deleted user and
+    a session without a user are all sent to log in, and an outsider still gets 404."""
+    url = reverse("workspace_step", args=[project.pk, "1"])
+    client = client_for(owner)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    users = [q["sql"] for q in captured if q["sql"].startswith('SELECT u."id"')]
+    assert len(users) == 1 and '"accounts_membership"' in users[0]  # one read, not two
+
+    owner.is_active = False
+    owner.save()
+    assert client.get(url).status_code == 302
+    owner.is_active = True
+    owner.save()
+    client = client_for(owner)
+    owner.set_password("a new password for this test")
+    owner.save()
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert client_for(outsider).get(url).status_code == 404
+    stranger = client_for(outsider)
+    outsider.delete()
+    assert stranger.get(url).status_code == 302

@@ -23,18 +23,18 @@ from tests.planner.plans import fill_plan
 
 STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
 MAX_QUERIES = 45
-# Issue 8's ceilings. A render: session, user, access (1), the plan's small parts and
-# every list's count (1, `plan_rows.small_rows`), its step's findings, its open comment
-# threads and its lists (Level 3's operations prefetch their two lists of references).
-# A save: session, user, access, the row, its write, the activity and the project's
-# `updated_at`, then one read of the whole plan (`plan_rows`, shared by the advisor and
-# the cards of lists that show no other rows), the lists the answer shows (none for
-# most saves: `workspace.StepRows` reads a list when it is used), the findings upsert,
-# the summary when it changed, and the improvement plan's sync once the team tracks
-# items. Deleting a journey step also unlinks the operations and decisions that named
-# it (two statements). SAVEPOINT and RELEASE statements are not counted (each test runs
-# inside a transaction, so every `atomic()` here is a savepoint; in production the
-# outer one is the transaction itself).
+# Issue 8's ceilings. A render: the session, the user with their access (one statement),
+# the plan's small parts and every list's count (1, `plan_rows.small_rows`), its step's
+# findings, its open comment threads and its lists (Level 3's operations prefetch their
+# two lists of references). A save: the session, the user with their access, the row,
+# its write, the activity and the project's `updated_at`, then one read of the whole
+# plan (`plan_rows`, shared by the advisor and the cards of lists that show no other
+# rows), the lists the answer shows (none for most saves: `workspace.StepRows` reads a
+# list when it is used), the findings upsert, the summary when it changed, and the
+# improvement plan's sync once the team tracks items. Deleting a journey step also
+# unlinks the operations and decisions that named it (two statements). SAVEPOINT and
+# RELEASE statements are not counted (each test runs inside a transaction, so every
+# `atomic()` here is a savepoint; in production the outer one is the transaction).
 PAGE_QUERIES, SAVE_QUERIES = 10, 12
 
 
