@@ -160,7 +160,9 @@ def cpu_by_role() -> dict[str, float]:
             continue
         comm = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
-        used = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+        # utime + stime, and cutime + cstime: what the children it reaped used (the
+        # postmaster's ended backends, gunicorn's ended workers).
+        used = sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLOCK_TICKS
         if comm.startswith("gunicorn"):
             totals["app"] += used
         elif comm.startswith("postgres"):

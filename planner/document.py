@@ -90,7 +90,7 @@ def plan_document(project: Project, rows: dict[str, list] | None = None) -> dict
 # The advisor's rows already made, by kind and resolved values (`advisor_plan`). A save
 # changes a row or two of a plan: the others are found here instead of being made again.
 _ADVISOR_ROWS: dict[tuple, MappingProxyType] = {}
-ADVISOR_ROWS_KEPT = 20_000  # then the dictionary starts afresh
+ADVISOR_ROWS_KEPT = 10_000  # then the dictionary starts afresh
 
 
 def advisor_plan(project: Project, rows: dict[str, list] | None = None) -> Plan:
