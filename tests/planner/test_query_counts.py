@@ -15,6 +15,7 @@ from planner.models import (
     Entity,
     JourneyStep,
     Operation,
+    Relationship,
     TechniqueChoice,
 )
 from planner.plan_rows import small_rows
@@ -303,3 +304,28 @@ def test_an_operation_edit_reads_its_lists_of_references_a_fixed_number_of_times
     # lists come in two reads, so an edit that leaves its lists alone stays under 12).
     assert counts[True][0] == counts[True][1] <= SAVE_QUERIES + 2, counts
     assert counts[False][0] == counts[False][1] <= SAVE_QUERIES - 1, counts
+
+
+def test_level_5_names_each_decisions_source_in_its_card(
+    small_and_large, owner_client, django_assert_max_num_queries
+):
+    """A decision's card says what revealed it; a relationship is named by its two
+    entities (read by subqueries, not joins: see `workspace.row_queryset`)."""
+    for project in small_and_large:
+        rel = Relationship.objects.filter(project=project).select_related("source", "target")[0]
+        step = JourneyStep.objects.filter(project=project).first()
+        first, second = Decision.objects.filter(project=project).order_by("pk")[:2]
+        Decision.objects.filter(pk=first.pk).update(
+            relationship=rel, journey_step=None, operation=None, entity=None
+        )
+        Decision.objects.filter(pk=second.pk).update(
+            journey_step=step, relationship=None, operation=None, entity=None
+        )
+        cache.clear()
+        with django_assert_max_num_queries(PAGE_QUERIES):
+            html = owner_client.get(reverse("workspace_step", args=[project.pk, "5"]))
+        html = html.content.decode()
+        card = html[html.index(f'id="decision-{first.pk}"') :].split("</article>")[0]
+        assert f"<dt>Revealed by</dt><dd>{rel.source.name} → {rel.target.name}</dd>" in card
+        card = html[html.index(f'id="decision-{second.pk}"') :].split("</article>")[0]
+        assert f"<dt>Revealed by</dt><dd>{step.name}</dd>" in card
