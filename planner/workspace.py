@@ -14,7 +14,6 @@ from planner.models import (
     CoreQuestion,
     CoreQuestionKey,
     Decision,
-    Entity,
     LevelAnswer,
     LevelStatus,
     Project,
@@ -284,21 +283,25 @@ def row_queryset(project: Project, kind: str):
     if kind == "relationship":
         return rows.select_related("source", "target")
     if kind == "decision":
-        # A card shows only the names of the rows a decision names: a catalogue entry's
-        # long texts, read for 25 decisions, were most of Level 5's list. A relationship
-        # is named by its two entities, read by subqueries: joining both ends as well
-        # made PostgreSQL spend ~9 ms planning the statement (eight tables to order).
+        # A card shows its entry and the name of the row that revealed it, nothing else
+        # of either: the names come by subqueries. Joining the five tables a decision may
+        # name (and a relationship's two ends) had PostgreSQL spend ~9 ms planning the
+        # statement on every Level 5 render, and read each entry's long texts.
         # (`row_get` reads one decision with everything its form and activity show.)
-        named = ["entry", *DECISION_SOURCES]
         own = [f.name for f in Decision._meta.concrete_fields]
-        names = [f"{n}__name" for n in named if n != "relationship"]
+        names = {
+            f"{kind}_name": Subquery(
+                ROW_MODELS[kind].objects.filter(pk=OuterRef(f"{kind}_id")).values("name")
+            )
+            for kind in ("journey_step", "operation", "entity")
+        }
         ends = {
             f"relationship_{end}_name": Subquery(
-                Entity.objects.filter(pk=OuterRef(f"relationship__{end}_id")).values("name")
+                Relationship.objects.filter(pk=OuterRef("relationship_id")).values(f"{end}__name")
             )
             for end in ("source", "target")
         }
-        return rows.select_related(*named).only(*own, *named, *names).annotate(**ends)
+        return rows.select_related("entry").only(*own, "entry__name").annotate(**names, **ends)
     if kind == "technique":
         return rows.select_related("entry")
     return rows
@@ -351,15 +354,18 @@ DECISION_SOURCES = registry.REVEALED_BY_KINDS
 
 def _with_source(rows: list) -> list:
     """Decisions get `source`: the name of the earlier answer that revealed their
-    problem (a relationship's from its two entities' names, which `row_queryset` reads
-    for a list of cards)."""
+    problem (for a list of cards, from the names `row_queryset` reads with it)."""
     for row in rows:
         if isinstance(row, Decision):
             kind = next((k for k in DECISION_SOURCES if getattr(row, f"{k}_id")), None)
-            if kind == "relationship" and hasattr(row, "relationship_source_name"):
+            if kind is None:
+                row.source = None
+            elif not hasattr(row, "relationship_source_name"):  # read whole (`row_get`)
+                row.source = str(getattr(row, kind))
+            elif kind == "relationship":
                 row.source = f"{row.relationship_source_name} → {row.relationship_target_name}"
             else:
-                row.source = str(getattr(row, kind)) if kind else None
+                row.source = getattr(row, f"{kind}_name")
     return rows
 
 
