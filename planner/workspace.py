@@ -290,10 +290,10 @@ def row_queryset(project: Project, kind: str):
         # (`row_get` reads one decision with everything its form and activity show.)
         own = [f.name for f in Decision._meta.concrete_fields]
         names = {
-            f"{kind}_name": Subquery(
-                ROW_MODELS[kind].objects.filter(pk=OuterRef(f"{kind}_id")).values("name")
+            f"{source}_name": Subquery(
+                ROW_MODELS[source].objects.filter(pk=OuterRef(f"{source}_id")).values("name")
             )
-            for kind in ("journey_step", "operation", "entity")
+            for source in ("journey_step", "operation", "entity")
         }
         ends = {
             f"relationship_{end}_name": Subquery(
@@ -341,7 +341,7 @@ def _prefetch_refs(kind: str, row) -> None:
         model = link.related_model
         linked = getattr(row, link.name).all()
         linked._result_cache = [
-            model.from_db("default", ["id", "name"], [pk, name])
+            model.from_db(row._state.db, ["id", "name"], [pk, name])
             for i, pk, name in found
             if i == index
         ]
