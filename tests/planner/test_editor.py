@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from planner import registry
 from planner.models import (
     Boundary,
     Context,
@@ -152,6 +153,24 @@ def test_two_people_answering_the_same_question_is_a_conflict(project, editor_cl
     # Saving again from what they were shown replaces it deliberately.
     assert answer(editor_client, project, "data_when", "Editor", "Owner", 1).status_code == 200
     assert LevelAnswer.objects.get(project=project, level=1).answers["data_when"] == "Editor"
+
+
+def test_a_key_questions_form_after_each_kind_of_save(project, editor_client, viewer_client):
+    """The question's own fragment: "Saved." after a save; a refused answer keeps the
+    words typed, escaped, with the message at the field; a viewer's form is disabled."""
+    html = answer(editor_client, project, "data_when", "<b>Fast</b> & soon", "", 1).content
+    html = html.decode()
+    assert 'id="q-data_when"' in html and 'role="status">Saved.</span>' in html
+    assert "&lt;b&gt;Fast&lt;/b&gt; &amp; soon</textarea>" in html
+    too_long = "x" * (registry.Limit.ANSWER + 1)
+    response = answer(editor_client, project, "data_when", too_long, "<b>Fast</b> & soon", 2)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'class="form-control is-invalid"' in html and 'class="invalid-feedback d-block"' in html
+    assert f">{too_long}</textarea>" in html and "Saved." not in html
+    page = viewer_client.get(step_url(project, "1")).content.decode()
+    form = page[page.index('id="q-data_when"') :].split("</form>")[0]
+    assert "<fieldset disabled>" in form and "&lt;b&gt;Fast&lt;/b&gt; &amp; soon" in form
 
 
 def test_unknown_question_is_404(project, editor_client):
