@@ -332,9 +332,10 @@ def picker_choices(groups: list) -> list:
 
 
 def decision_sources(rows: dict) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Grouped choices for a decision's “revealed by”, from rows already loaded."""
+    """Grouped choices for a decision's “revealed by”, from (id, name) pairs read already
+    (`workspace.decision_source_rows`)."""
     return [
-        (registry.ROW_KINDS[kind].plural, [(f"{kind}:{row.pk}", str(row)) for row in rows[kind]])
+        (registry.ROW_KINDS[kind].plural, [(f"{kind}:{pk}", name) for pk, name in rows[kind]])
         for kind in registry.REVEALED_BY_KINDS
         if rows[kind]
     ]

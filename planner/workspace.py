@@ -369,17 +369,19 @@ def _with_source(rows: list) -> list:
     return rows
 
 
-def decision_source_rows(project: Project) -> dict[str, list]:
-    """Every row a decision may name as its source (names only), for the decision form."""
+def decision_source_rows(project: Project) -> dict[str, list[tuple[int, str]]]:
+    """Every row a decision may name as its source, as (id, name) pairs, for the decision
+    form: a 200-row plan offers 800 of them, so no model instances (a relationship is
+    named by its two entities, as `Relationship.__str__` names it)."""
     rows = {
-        kind: list(ROW_MODELS[kind].objects.filter(project=project).only("id", "name"))
+        kind: list(ROW_MODELS[kind].objects.filter(project=project).values_list("id", "name"))
         for kind in ["journey_step", "operation", "entity"]
     }
-    rows["relationship"] = list(
-        Relationship.objects.filter(project=project)
-        .select_related("source", "target")
-        .only("id", "source", "target", "source__name", "target__name")
-    )
+    ends = Relationship.objects.filter(project=project).order_by("id")
+    rows["relationship"] = [
+        (pk, f"{source} → {target}")
+        for pk, source, target in ends.values_list("id", "source__name", "target__name")
+    ]
     return rows
 
 
