@@ -285,7 +285,12 @@ class Relationship(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source.name} → {self.target.name}"
+        return self.label(self.source.name, self.target.name)
+
+    @staticmethod
+    def label(source: str, target: str) -> str:
+        """How a relationship reads, from its two entities' names."""
+        return f"{source} → {target}"
 
 
 # --- Catalogue, Level 5 decisions and Level 6 techniques -----------------------

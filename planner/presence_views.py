@@ -3,11 +3,10 @@
 The poll names the version the page was loaded at (`since`) and the last one it saw
 (`seen`). While the plan has not moved it answers 204 with nothing to swap, after the
 session and access queries alone (the user comes with their access, the version with
-the project). Once it
-has moved, one more query reads what *others* changed on this step since the page was
-loaded (the activity log), and the poller comes back with who changed what and a
-one-click refresh. Saving over someone's change keeps the conflict rule of the save
-itself (`versioning.stale_merge`).
+the project). Once it has moved, one more query reads what *others* changed on this
+step since the page was loaded (the activity log), and the poller comes back with who
+changed what and a one-click refresh. Saving over someone's change keeps the conflict
+rule of the save itself (`versioning.stale_merge`).
 """
 
 from django.http import Http404, HttpRequest, HttpResponse

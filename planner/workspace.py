@@ -217,28 +217,35 @@ class StepRows(dict):
         ]
 
 
-def _linked_names(kind: str, rows: list) -> None:
-    """Each card's lists of references (an operation's entities and journey steps) as
-    names, `row.linked_names[field]`, which `rows.field_text` reads: one query per list
-    of plain (row, name) pairs, where a prefetch would build every named row as a model
-    instance (a third of Level 3's render)."""
+def _references(kind: str, pks: list[int]) -> tuple[list, list[tuple]]:
+    """The lists of references of a kind's rows `pks` (an operation's entities and journey
+    steps) in one statement: the list fields, and (list index, row id, referred id,
+    referred name) tuples sorted by list, row and referred id."""
     refs = [f.name for f in registry.ROW_KINDS[kind].fields if f.type == "refs"]
-    if not refs or not rows:
-        return
-    for row in rows:
-        row.linked_names = {name: [] for name in refs}
-    by_pk = {row.pk: row for row in rows}
-    model = ROW_MODELS[kind]
-    for name in refs:
-        link = model._meta.get_field(name)
+    links = [ROW_MODELS[kind]._meta.get_field(name) for name in refs]
+    if not links or not pks:
+        return links, []
+    reads = []
+    for index, link in enumerate(links):
         source, target = link.m2m_field_name(), link.m2m_reverse_field_name()
-        pairs = (
-            link.remote_field.through.objects.filter(**{f"{source}__in": list(by_pk)})
-            .order_by(target)
-            .values_list(source, f"{target}__name")
+        through = link.remote_field.through.objects.filter(**{f"{source}__in": pks})
+        number = Value(index, output_field=IntegerField())
+        reads.append(
+            through.annotate(list=number).values_list("list", source, target, f"{target}__name")
         )
-        for pk, named in pairs:
-            by_pk[pk].linked_names[name].append(named)
+    return links, sorted(reads[0].union(*reads[1:], all=True))
+
+
+def _linked_names(kind: str, rows: list) -> None:
+    """Each card's lists of references as names, `row.linked_names[field]`, which
+    `rows.field_text` reads: plain (row, name) pairs, where a prefetch would build every
+    named row as a model instance (a third of Level 3's render)."""
+    by_pk = {row.pk: row for row in rows}
+    links, found = _references(kind, list(by_pk))
+    for row in rows if links else []:
+        row.linked_names = {link.name: [] for link in links}
+    for index, pk, _, name in found:
+        by_pk[pk].linked_names[links[index].name].append(name)
 
 
 def _stored(model, project: Project, **values):
@@ -322,27 +329,16 @@ def row_get(project: Project, kind: str, pk: int):
 
 
 def _prefetch_refs(kind: str, row) -> None:
-    """A row's lists of references (an operation's entities and journey steps) read in
-    one statement, and kept where `prefetch_related` keeps them: the form starts from
-    them and `save_form` compares them without a query per list."""
-    refs = [f.name for f in registry.ROW_KINDS[kind].fields if f.type == "refs"]
-    links = [ROW_MODELS[kind]._meta.get_field(name) for name in refs]
-    if not links:
-        return
-    reads = []
+    """A row's lists of references, kept where `prefetch_related` keeps them: the form
+    starts from them and `save_form` compares them without a query per list."""
+    links, found = _references(kind, [row.pk])
+    if links:
+        row._prefetched_objects_cache = {}
     for index, link in enumerate(links):
-        source, target = link.m2m_field_name(), link.m2m_reverse_field_name()
-        through = link.remote_field.through.objects.filter(**{source: row.pk})
-        number = Value(index, output_field=IntegerField())
-        reads.append(through.annotate(list=number).values_list("list", target, f"{target}__name"))
-    found = sorted(reads[0].union(*reads[1:], all=True))  # by list, then id
-    row._prefetched_objects_cache = {}
-    for index, link in enumerate(links):
-        model = link.related_model
         linked = getattr(row, link.name).all()
         linked._result_cache = [
-            model.from_db(row._state.db, ["id", "name"], [pk, name])
-            for i, pk, name in found
+            link.related_model.from_db(row._state.db, ["id", "name"], [ref, name])
+            for i, _, ref, name in found
             if i == index
         ]
         linked._prefetch_done = True
@@ -363,7 +359,9 @@ def _with_source(rows: list) -> list:
             elif not hasattr(row, "relationship_source_name"):  # read whole (`row_get`)
                 row.source = str(getattr(row, kind))
             elif kind == "relationship":
-                row.source = f"{row.relationship_source_name} → {row.relationship_target_name}"
+                row.source = Relationship.label(
+                    row.relationship_source_name, row.relationship_target_name
+                )
             else:
                 row.source = getattr(row, f"{kind}_name")
     return rows
@@ -372,14 +370,14 @@ def _with_source(rows: list) -> list:
 def decision_source_rows(project: Project) -> dict[str, list[tuple[int, str]]]:
     """Every row a decision may name as its source, as (id, name) pairs, for the decision
     form: a 200-row plan offers 800 of them, so no model instances (a relationship is
-    named by its two entities, as `Relationship.__str__` names it)."""
+    named by its two entities, `Relationship.label`)."""
     rows = {
         kind: list(ROW_MODELS[kind].objects.filter(project=project).values_list("id", "name"))
         for kind in ["journey_step", "operation", "entity"]
     }
     ends = Relationship.objects.filter(project=project).order_by("id")
     rows["relationship"] = [
-        (pk, f"{source} → {target}")
+        (pk, Relationship.label(source, target))
         for pk, source, target in ends.values_list("id", "source__name", "target__name")
     ]
     return rows

@@ -224,13 +224,6 @@ class Plan:
                 kind: [advisor_row(kind, raw) for raw in rows(doc.get(spec.list_key))]
                 for kind, spec in registry.ROW_KINDS.items()
             }
-        journey_steps, boundaries, operations = (
-            lists["journey_step"],
-            lists["boundary"],
-            lists["operation"],
-        )
-        entities, relationships = lists["entity"], lists["relationship"]
-        decisions, techniques = lists["decision"], lists["technique"]
         custom_names = {
             text(e.get("slug")): text(e.get("name")) or text(e.get("slug"))
             for e in rows(doc.get("custom_entries"))
@@ -252,19 +245,14 @@ class Plan:
                 dismissed[key] = text(item.get("reason")) or "(no reason given)"
 
         return cls(
-            context,
-            clients,
-            levels,
-            journey_steps,
-            boundaries,
-            operations,
-            entities,
-            relationships,
-            decisions,
-            techniques,
-            custom_names,
-            core_questions,
-            dismissed,
+            context=context,
+            clients=clients,
+            levels=levels,
+            # Each list under its document key: `journey_steps`, `boundaries`, …
+            **{spec.list_key: lists[kind] for kind, spec in registry.ROW_KINDS.items()},
+            custom_names=custom_names,
+            core_questions=core_questions,
+            dismissed=dismissed,
         )
 
     # --- the context filter's vocabulary -----------------------------------------
