@@ -1,10 +1,12 @@
 """Work on a plan that spans several rows or has side effects."""
 
+from dataclasses import dataclass
+
 from django.db import connection, transaction
 
 from accounts.models import User
 from planner import activity, registry
-from planner.advisor import ADVISOR_VERSION, Finding, advise, counts
+from planner.advisor import ADVISOR_VERSION, Finding, Run, counts, run_rules
 from planner.document import advisor_plan
 from planner.improvements import improvements_sync
 from planner.levels import Level
@@ -130,39 +132,84 @@ def findings_stamp(project: Project) -> str:
     return f"{project.updated_at.isoformat()}|{ADVISOR_VERSION}"
 
 
+@dataclass(frozen=True)
+class Advised:
+    """The advisor's last run on a plan in this process, the findings it stored for each
+    step and the stamp it stored them under."""
+
+    run: Run
+    stamp: str
+    by_step: dict[str, list[Finding]]
+
+
+# The last run on each plan this process saw. The next run on the plan runs again only
+# the rules that read a changed part (`advisor.run_rules`): sound from any earlier run,
+# whoever saved since. The dictionary starts afresh when it is full.
+_ADVISED: dict[int, Advised] = {}
+ADVISED_KEPT = 200
+
+
 def findings_refresh(plan) -> list[Finding]:
     """Run the advisor on the plan as stored now and keep the findings, one row per step,
     stamped with the project's `updated_at`; the dashboard summary follows."""
     project = plan.project
-    findings = advise(advisor_plan(project, plan.parts))
+    if len(_ADVISED) >= ADVISED_KEPT and project.pk not in _ADVISED:
+        _ADVISED.clear()
+    before = _ADVISED.get(project.pk)
+    run = run_rules(advisor_plan(project, plan.parts), before.run if before else None)
+    findings = run.findings
+    by_step = {step: panel_findings(findings, step) for step in registry.STEPS}
     stamp = findings_stamp(project)
-    findings_write(
-        project.pk,
-        stamp,
-        {step: [f.as_dict() for f in panel_findings(findings, step)] for step in registry.STEPS},
-    )
+    # A step whose findings are those stored by the last run here only needs its stamp
+    # moved, if that row is still the one this process wrote.
+    same = [s for s in by_step if before and by_step[s] == before.by_step[s]]
+    findings_write(project.pk, stamp, by_step, same, before.stamp if before else "")
+    _ADVISED[project.pk] = Advised(run, stamp, by_step)
     summary_refresh(plan, findings)
     if project.tracks_improvements:
         improvements_sync(project.pk, [f.as_dict() for f in findings])
     return findings
 
 
-def findings_write(project_id: int, stamp: str, by_step: dict[str, list[dict]]) -> None:
-    """Store each step's findings in one upsert. Plain SQL rather than `bulk_create`:
-    on PostgreSQL that sends the rows as arrays, and quoting ~100 KB of findings into an
-    array literal cost more than the advisor itself."""
+def findings_write(
+    project_id: int,
+    stamp: str,
+    by_step: dict[str, list[Finding]],
+    same: list[str] = (),
+    stored_at: str = "",
+) -> None:
+    """Store each step's findings under `stamp`. The steps in `same` have the findings
+    stored under `stored_at`: where their row still carries that stamp, only the stamp
+    moves (one small UPDATE instead of tens of KB of JSON); every other step is
+    written whole in one upsert. Plain SQL rather than `bulk_create`: on PostgreSQL
+    that sends the rows as arrays, and quoting the findings into an array literal cost
+    more than the advisor itself."""
     q = connection.ops.quote_name
-    items = ProjectFindings._meta.get_field("items")
     table = q(ProjectFindings._meta.db_table)
-    rows = ", ".join(["(%s, %s, %s, %s)"] * len(by_step))
-    params = []
-    for step, found in by_step.items():
-        params += [project_id, step, stamp, items.get_db_prep_save(found, connection)]
+    project, step, at = q("project_id"), q("step"), q("at")
+    moved: set[str] = set()
     with connection.cursor() as cursor:
+        if same:
+            marks = ", ".join(["%s"] * len(same))
+            cursor.execute(
+                f"UPDATE {table} SET {at} = %s WHERE {project} = %s AND {at} = %s "  # noqa: S608
+                f"AND {step} IN ({marks}) RETURNING {step}",
+                [stamp, project_id, stored_at, *same],
+            )
+            moved = {found for (found,) in cursor.fetchall()}
+        written = [s for s in by_step if s not in moved]
+        if not written:
+            return
+        items = ProjectFindings._meta.get_field("items")
+        params = []
+        for name in written:
+            found = [f.as_dict() for f in by_step[name]]
+            params += [project_id, name, stamp, items.get_db_prep_save(found, connection)]
+        rows = ", ".join(["(%s, %s, %s, %s)"] * len(written))
         cursor.execute(
-            f"INSERT INTO {table} ({q('project_id')}, {q('step')}, {q('at')}, {q('items')}) "  # noqa: S608
-            f"VALUES {rows} ON CONFLICT ({q('project_id')}, {q('step')}) "
-            f"DO UPDATE SET {q('at')} = excluded.{q('at')}, {q('items')} = excluded.{q('items')}",
+            f"INSERT INTO {table} ({project}, {step}, {at}, {q('items')}) "  # noqa: S608
+            f"VALUES {rows} ON CONFLICT ({project}, {step}) "
+            f"DO UPDATE SET {at} = excluded.{at}, {q('items')} = excluded.{q('items')}",
             params,
         )
 

@@ -12,6 +12,7 @@ each with a stable id, its kind, and the text it shows.
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,10 @@ from planner.advisor.findings import (
     Finding,
     Rule,
 )
-from planner.advisor.plan import Plan
+from planner.advisor.plan import PARTS, Plan
+
+WORK_RULES = [r for r in RULES.values() if r.kind != SKIP_ADVICE]
+SKIP_RULES = [r for r in RULES.values() if r.kind == SKIP_ADVICE]
 
 __all__ = [
     "ADVISOR_VERSION",
@@ -38,6 +42,7 @@ __all__ = [
     "STEPS",
     "Finding",
     "Rule",
+    "Run",
     "addressed_findings",
     "advise",
     "asks_for",
@@ -45,6 +50,7 @@ __all__ = [
     "counts",
     "for_step",
     "open_findings",
+    "run_rules",
 ]
 
 
@@ -66,23 +72,58 @@ ADVISOR_VERSION = _code_version()
 
 def advise(document: Any) -> list[Finding]:
     """All findings for the plan (a plan document, or a `Plan`), most severe first, then
-    by level, rule and subject.
+    by level, rule and subject."""
+    return run_rules(document).findings
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of the rules: the findings, the plan's parts as they were, and each rule's
+    findings with the parts it read. Given to the next run of the same plan, it spares
+    every rule whose parts are unchanged."""
+
+    findings: list[Finding]
+    parts: dict[str, Any]
+    rules: dict[str, tuple[frozenset[str], list[Finding]]]
+
+    def changed(self, plan: Plan) -> set[str]:
+        """The parts of `plan` that differ from this run's (rows made once and kept,
+        `document.advisor_plan`, compare by identity)."""
+        values = plan.__dict__
+        return {name for name in PARTS if values["_" + name] != self.parts[name]}
+
+
+def run_rules(document: Any, previous: Run | None = None) -> Run:
+    """Run the rules on the plan, sparing those `previous` ran on the same parts.
 
     Skip advice runs last: a level stays skippable only while no open finding asks
     for work in it (`asks_for`), so the advisor never says both."""
     plan = document if isinstance(document, Plan) else Plan.from_document(document)
+    changed = previous.changed(plan) if previous is not None else set(PARTS)
+    results: dict[str, tuple[frozenset[str], list[Finding]]] = {}
     findings: dict[str, Finding] = {}
-    skip_rules = [r for r in RULES.values() if r.kind == SKIP_ADVICE]
-    for rule in RULES.values():
-        if rule.kind == SKIP_ADVICE:
-            continue
-        for finding in rule.findings(plan):
-            findings.setdefault(finding.key, finding)
+
+    def run(some: list[Rule]) -> None:
+        for rule in some:
+            kept = previous.rules.get(rule.id) if previous is not None else None
+            if kept is None or kept[0] & changed:
+                plan.reads = reads = set()
+                try:
+                    found = rule.findings(plan)
+                finally:
+                    plan.reads = None
+                kept = (frozenset(reads), found)
+            results[rule.id] = kept
+            for finding in kept[1]:
+                findings.setdefault(finding.key, finding)
+
+    run(WORK_RULES)
     plan.asked_levels = {n for f in findings.values() if f.is_open for n in asks_for(f)}
-    for rule in skip_rules:
-        for finding in rule.findings(plan):
-            findings.setdefault(finding.key, finding)
-    return sorted(findings.values(), key=Finding.sort_key)
+    if previous is not None and plan.asked_levels != previous.parts["asked_levels"]:
+        changed.add("asked_levels")
+    run(SKIP_RULES)
+    parts = {name: plan.__dict__["_" + name] for name in PARTS}
+    return Run(sorted(findings.values(), key=Finding.sort_key), parts, results)
 
 
 WORK_KINDS = (RECOMMENDATION, GAP, RED_FLAG)

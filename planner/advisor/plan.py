@@ -7,8 +7,8 @@ so rules never have to guard against the shape of the input.
 """
 
 import re
-from dataclasses import dataclass, field
-from functools import cache, cached_property
+from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any
 
 from planner import registry
@@ -133,6 +133,68 @@ def split_services(value: str) -> list[str]:
     return [part for part in parts if part and not is_placeholder(part)]
 
 
+# --- what a rule reads ---------------------------------------------------------------
+#
+# The engine keeps each rule's findings with the parts of the plan the rule read (its
+# fields: `context`, `levels`, `operations`, …). After a save only the rules that read a
+# changed part run again (`advisor.advise`): a rule is a pure function of what it read.
+
+
+class Part:
+    """A field of `Plan` that notes each read in the plan's `reads` while one is kept."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, plan: "Plan | None", owner: type | None = None) -> Any:
+        if plan is None:
+            return self
+        values = plan.__dict__
+        reads = values["reads"]
+        if reads is not None:
+            reads.add(self.name)
+        return values["_" + self.name]
+
+    def __set__(self, plan: "Plan", value: Any) -> None:
+        plan.__dict__["_" + self.name] = value
+
+
+class derived:  # noqa: N801  (used like functools.cached_property)
+    """A value worked out from parts once per plan; every read of it, first or not, notes
+    the parts it was worked out from."""
+
+    def __init__(self, work: Any) -> None:
+        self.work = work
+        self.__doc__ = work.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = "derived_" + name
+
+    def __get__(self, plan: "Plan | None", owner: type | None = None) -> Any:
+        if plan is None:
+            return self
+        return worked_out(plan, self.key, self.work)
+
+
+def worked_out(plan: "Plan", key: str, work: Any) -> Any:
+    """`work(plan)`, worked out once per plan and kept under `key`; each read notes the
+    parts it was worked out from (a rule's helper shared by several rules uses it too)."""
+    values = plan.__dict__
+    known = values.get(key)
+    if known is None:
+        outer = values["reads"]
+        values["reads"] = inner = set()
+        try:
+            value = work(plan)
+        finally:
+            values["reads"] = outer
+        known = values[key] = (value, frozenset(inner))
+    reads = values["reads"]
+    if reads is not None:
+        reads |= known[1]
+    return known[0]
+
+
 @dataclass
 class Level:
     number: str
@@ -194,6 +256,9 @@ class Plan:
     dismissed: dict[str, str]
     # Levels open findings ask work in; set by the engine before the skip advice runs.
     asked_levels: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.reads: set[str] | None = None  # the parts read meanwhile, while a set
 
     # --- building ----------------------------------------------------------------
 
@@ -382,7 +447,7 @@ class Plan:
                 )
         return [found[key] for key in sorted(found)]
 
-    @cached_property
+    @derived
     def services(self) -> list[tuple[str, Evidence]]:
         return self.external_services()
 
@@ -393,7 +458,7 @@ class Plan:
             return self.ctx("external_services")
         return self.services[0][1]
 
-    @cached_property
+    @derived
     def failure_sentences(self) -> list[tuple[Evidence, set[str]]]:
         """Sentences of free-text answers that say how a failure is handled ("times out",
         "retry", "fallback"): the answer each is from (level answers, core answers and
@@ -422,7 +487,7 @@ class Plan:
             ]
         return found
 
-    @cached_property
+    @derived
     def failure_answers(self) -> dict[str, list[Evidence]]:
         """The answers that say how each service's failures are handled, by service
         (lower-cased); under "" the answers to a question about external services that
@@ -436,7 +501,7 @@ class Plan:
                 found.setdefault("", []).append(ev)
         return found
 
-    @cached_property
+    @derived
     def service_pattern(self) -> re.Pattern | None:
         """One pattern for every external service's name, whole words."""
         names = sorted({name for name, _ in self.services}, key=len, reverse=True)
@@ -445,7 +510,7 @@ class Plan:
         alternatives = "|".join(re.escape(name) for name in names)
         return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
-    @cached_property
+    @derived
     def service_calls(self) -> dict[int, set[str]]:
         """The services (lower-cased) each operation calls, by the operation's index: those
         its name or trigger names."""
@@ -465,7 +530,7 @@ class Plan:
             return set()
         return {m.lower() for m in self.service_pattern.findall(said)}
 
-    @cached_property
+    @derived
     def _callers(self) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, list[dict[str, Any]]] = {}
         for index, names in self.service_calls.items():
@@ -477,7 +542,7 @@ class Plan:
         """The operations that call `service`, in the plan's order."""
         return self._callers.get(service.lower(), [])
 
-    @cached_property
+    @derived
     def all_text(self) -> str:
         """Everything the team wrote, lower-cased, for 'is X mentioned anywhere' checks."""
         parts = [answer for lvl in self.levels.values() for answer in lvl.answers.values()]
@@ -501,6 +566,19 @@ class Plan:
     def has_content_after(self, number: str) -> bool:
         later = [n for n in registry.LEVEL_STEPS if int(n) > int(number)]
         return any(not self.level_is_empty(n) for n in later)
+
+
+def _track_parts() -> tuple[str, ...]:
+    """Make each field of `Plan` a `Part`; a new plan keeps no reads until asked to."""
+    names = tuple(f.name for f in fields(Plan))
+    for name in names:
+        part = Part()
+        part.__set_name__(Plan, name)
+        setattr(Plan, name, part)
+    return names
+
+
+PARTS = _track_parts()
 
 
 DECISION_STATUS = dict(registry.DecisionStatus.choices)

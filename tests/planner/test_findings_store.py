@@ -48,7 +48,7 @@ def test_a_fresh_page_reads_only_its_steps_row_and_runs_no_advisor(
     def no_advisor(*args, **kwargs):
         raise AssertionError("the advisor ran for a page whose findings are stored")
 
-    monkeypatch.setattr(services, "advise", no_advisor)
+    monkeypatch.setattr(services, "run_rules", no_advisor)
     cache.clear()  # a render, not the page cache (planner/page_cache.py)
     with CaptureQueriesContext(connection) as captured:
         response = viewer_client.get(url)
@@ -104,3 +104,54 @@ def test_the_advisor_panel_shows_ten_findings_and_links_to_the_rest(project, vie
     assert severities == sorted(severities)
     findings_page = viewer_client.get(reverse("findings", args=[project.pk])).content.decode()
     assert all(f"Entity {i}" in findings_page for i in range(12))
+
+
+def findings_rows(project) -> dict:
+    return {r.step: (r.at, r.items) for r in ProjectFindings.objects.filter(project=project)}
+
+
+def refresh(project, editor):
+    activity.record(project=project, user=editor, summary="edited")
+    project = Project.objects.get(pk=project.pk)
+    services.findings_refresh(services.load_plan(project, "context"))
+    return project
+
+
+def test_a_save_that_changes_no_findings_moves_only_the_stamps(gap_project, editor):
+    project = refresh(gap_project, editor)
+    before = findings_rows(project)
+    project = refresh(project, editor)  # a new version, the same findings
+    with CaptureQueriesContext(connection) as captured:
+        project = refresh(project, editor)
+    after = findings_rows(project)
+    stamp = services.findings_stamp(project)
+    assert {at for at, _ in after.values()} == {stamp} != {at for at, _ in before.values()}
+    assert {s: items for s, (_, items) in after.items()} == {
+        s: items for s, (_, items) in before.items()
+    }
+    writes = [q["sql"] for q in captured if "planner_projectfindings" in q["sql"]]
+    assert len(writes) == 1 and writes[0].startswith("UPDATE")
+
+
+def test_a_step_whose_row_someone_else_wrote_is_written_whole(gap_project, editor):
+    """Another process stored other findings for a step (its own stamp): this process
+    cannot trust what it stored before, and writes that step again."""
+    project = refresh(gap_project, editor)
+    expected = findings_rows(project)["4"][1]
+    ProjectFindings.objects.filter(project=project, step="4").update(at="elsewhere", items=[])
+    project = refresh(project, editor)
+    at, items = findings_rows(project)["4"]
+    assert (at, items) == (services.findings_stamp(project), expected)
+    # A step row that is gone is written again too.
+    ProjectFindings.objects.filter(project=project, step="3").delete()
+    project = refresh(project, editor)
+    assert findings_rows(project)["3"][0] == services.findings_stamp(project)
+
+
+def test_a_changed_step_is_written_with_its_new_findings(gap_project, editor):
+    project = refresh(gap_project, editor)
+    Entity.objects.create(project=project, name="Receipt")
+    project = refresh(project, editor)
+    rows = findings_rows(project)
+    assert any("Receipt" in item["subject"] for item in rows["4"][1])
+    assert {at for at, _ in rows.values()} == {services.findings_stamp(project)}

@@ -9,6 +9,7 @@ from planner.advisor.plan import (
     decision_evidence,
     row_evidence,
     technique_evidence,
+    worked_out,
 )
 from planner.advisor.words import QUESTION_LABELS, listing
 from planner.catalogue_data import BY_SLUG
@@ -322,25 +323,26 @@ def failure_story(plan: Plan, service: str) -> list:
     policy), or a sentence of an answer that names the service and how its failures
     are handled (an answer to a question about external services may speak for all)."""
     wanted = service.lower()
-
-    def covers(said: str, plan_wide: bool) -> bool:
-        named = plan.services_in(said)
-        return wanted in named or (plan_wide and not named)
-
-    found = [
-        decision_evidence(d)
-        for d in plan.adopted(*FAILURE_HANDLING_SLUGS)
-        if covers(f"{d['problem']} {d['rationale']}", True)
-    ]
-    found += [
-        technique_evidence(t)
-        for t in plan.technique_used(*FAILURE_HANDLING_SLUGS)
-        if covers(t["notes"], True)
-    ]
+    policies = worked_out(plan, "failure_policies", failure_policies)
+    found = [ev for ev, named in policies if wanted in named or not named]
     said = plan.failure_answers
     for ev in said.get(wanted, [])[:ADDRESSED_SHOWN] + said.get("", [])[:ADDRESSED_SHOWN]:
         if ev not in found:
             found.append(ev)
+    return found
+
+
+def failure_policies(plan: Plan) -> list[tuple[dict, set[str]]]:
+    """The adopted failure-handling decisions and the techniques in use, each with the
+    services its text names."""
+    found = [
+        (decision_evidence(d), plan.services_in(f"{d['problem']} {d['rationale']}"))
+        for d in plan.adopted(*FAILURE_HANDLING_SLUGS)
+    ]
+    found += [
+        (technique_evidence(t), plan.services_in(t["notes"]))
+        for t in plan.technique_used(*FAILURE_HANDLING_SLUGS)
+    ]
     return found
 
 

@@ -1,0 +1,104 @@
+"""A run of the advisor that starts from an earlier run (`run_rules(plan, previous)`)
+finds exactly what a run from nothing finds, whatever changed in between: each rule
+runs again when a part it read changed, also through a value worked out by another
+rule (`Plan.services`, `failure_policies`), and is spared otherwise."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.advisor import advise, run_rules
+from planner.advisor.plan import PARTS, Plan
+from planner.examples import example_document, example_list
+from tests.planner.document_helpers import PATTERNS, TECHNIQUES
+from tests.planner.strategies import plan_documents
+
+# The document's keys, each holding one or more of the plan's parts.
+DOCUMENT_KEYS = [
+    "context",
+    "levels",
+    "journey_steps",
+    "boundaries",
+    "operations",
+    "entities",
+    "relationships",
+    "decisions",
+    "techniques",
+    "custom_entries",
+    "core_questions",
+    "dismissed_findings",
+]
+
+
+def mixed(document: dict, other: dict, keys: list[str]) -> dict:
+    return {**document, **{key: other.get(key) for key in keys}}
+
+
+def assert_same_as_from_nothing(document: dict, previous) -> object:
+    run = run_rules(document, previous)
+    assert run.findings == advise(document)
+    return run
+
+
+EXAMPLES = [example_document(e.slug) for e in example_list()]
+
+
+@pytest.mark.parametrize("key", DOCUMENT_KEYS)
+def test_one_part_taken_from_another_plan(key):
+    """Every example plan with one part of every other example's: each run starts from
+    the previous one, so a rule spared once must still be right later."""
+    previous = None
+    for document in EXAMPLES:
+        for other in EXAMPLES:
+            previous = assert_same_as_from_nothing(mixed(document, other, [key]), previous)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    first=plan_documents(patterns=PATTERNS, techniques=TECHNIQUES),
+    second=plan_documents(patterns=PATTERNS, techniques=TECHNIQUES),
+    keys=st.lists(st.sampled_from(DOCUMENT_KEYS), max_size=3, unique=True),
+)
+def test_any_change_to_any_plan(first, second, keys):
+    run = assert_same_as_from_nothing(first, None)
+    run = assert_same_as_from_nothing(mixed(first, second, keys), run)
+    assert_same_as_from_nothing(second, run)
+
+
+def test_only_the_rules_reading_a_changed_part_run_again():
+    document = example_document(example_list()[0].slug)
+    run = run_rules(document)
+    steps = document["journey_steps"]
+    changed = {**document, "journey_steps": [{**steps[0], "data_needed": "x"}, *steps[1:]]}
+    again = run_rules(changed, run)
+    ran = {rid for rid, kept in again.rules.items() if kept is not run.rules[rid]}
+    assert ran == {rid for rid, (reads, _) in run.rules.items() if "journey_steps" in reads}
+    assert 0 < len(ran) < len(run.rules)
+    # Unchanged, nothing runs again: the same findings, the very same objects.
+    same = run_rules(changed, again)
+    assert all(same.rules[rid] is again.rules[rid] for rid in same.rules if rid in ran)
+    assert same.findings == again.findings
+
+
+def test_a_value_worked_out_once_counts_as_read_by_every_rule_that_uses_it():
+    """`services` is worked out by the first rule that asks; a later rule that reads only
+    it has still read the context and the journey steps it came from."""
+    plan = Plan.from_document(example_document(example_list()[0].slug))
+    plan.reads = set()
+    plan.services  # noqa: B018  (worked out here)
+    first = set(plan.reads)
+    plan.reads = set()
+    plan.services  # noqa: B018  (kept)
+    assert plan.reads == first >= {"context", "journey_steps"}
+    assert set(PARTS) >= first
+
+
+def test_a_service_named_in_a_journey_step_is_followed():
+    """A journey step names a new external service: the rules about services (which read
+    the steps only through `services` and `failure_policies`) say so at once."""
+    document = example_document(example_list()[0].slug)
+    run = run_rules(document)
+    steps = document["journey_steps"]
+    named = {**steps[0], "external_services": "Zanzibar Maps"}
+    after = assert_same_as_from_nothing({**document, "journey_steps": [named, *steps[1:]]}, run)
+    assert any("Zanzibar Maps" in f.message for f in after.findings)
