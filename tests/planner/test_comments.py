@@ -1,6 +1,8 @@
 """Review comments: threads on a level, a row, a decision or a finding; replies mail the
 thread's participants; resolving; the step page shows new comments at once."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -191,3 +193,26 @@ def test_staff_removing_a_comment_in_the_admin_moves_the_plan_version(project, o
     project.refresh_from_db()
     assert project.updated_at > before
     assert not CommentThread.objects.get().comments.exists()
+
+
+def test_a_step_page_lists_its_five_newest_open_threads_with_their_counts(
+    project, owner, owner_client
+):
+    threads = [
+        CommentThread.objects.create(
+            project=project, step="3", target="level:3", label=f"Thread {i}", created_by=owner
+        )
+        for i in range(7)
+    ]
+    Comment.objects.bulk_create(Comment(thread=threads[6], author=owner, body="x") for _ in "ab")
+    threads[5].resolved_at = threads[5].created_at
+    threads[5].save()
+    CommentThread.objects.create(
+        project=project, step="4", target="level:4", label="Elsewhere", created_by=owner
+    )
+    html = owner_client.get(reverse("workspace_step", args=[project.pk, "3"])).content.decode()
+    panel = html.split('id="discussion-title"')[1]
+    listed = re.findall(r"#thread-\d+\">(Thread \d)</a>", panel)
+    assert listed == ["Thread 6", "Thread 4", "Thread 3", "Thread 2", "Thread 1"]
+    assert 'Thread 6</a> <span class="text-body-secondary">· 2 comments' in panel
+    assert 'Thread 4</a> <span class="text-body-secondary">· 0 comments' in panel
