@@ -458,6 +458,9 @@ class ProjectFindings(models.Model):
     step = models.CharField(max_length=10)
     at = models.CharField(max_length=40)  # project.updated_at.isoformat() when computed
     items = models.JSONField(default=list)  # Finding.as_dict(), most severe first
+    # MD5 of the items' JSON: a save whose findings for the step are unchanged only
+    # moves `at` (`services.findings_write`), without sending the items again.
+    digest = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name_plural = "project findings"

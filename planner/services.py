@@ -1,6 +1,7 @@
 """Work on a plan that spans several rows or has side effects."""
 
-from dataclasses import dataclass
+import hashlib
+import json
 
 from django.db import connection, transaction
 
@@ -132,20 +133,11 @@ def findings_stamp(project: Project) -> str:
     return f"{project.updated_at.isoformat()}|{ADVISOR_VERSION}"
 
 
-@dataclass(frozen=True)
-class Advised:
-    """The advisor's last run on a plan in this process, the findings it stored for each
-    step and the stamp it stored them under."""
-
-    run: Run
-    stamp: str
-    by_step: dict[str, list[Finding]]
-
-
-# The last run on each plan this process saw. The next run on the plan runs again only
-# the rules that read a changed part (`advisor.run_rules`): sound from any earlier run,
-# whoever saved since. The dictionary starts afresh when it is full.
-_ADVISED: dict[int, Advised] = {}
+# The advisor's last run on each plan this process saw, with each step's findings and
+# the digest of their JSON. The next run on the plan runs again only the rules that
+# read a changed part (`advisor.run_rules`): sound from any earlier run, whoever saved
+# since. The dictionary starts afresh when it is full.
+_ADVISED: dict[int, tuple[Run, dict[str, tuple[list[Finding], str]]]] = {}
 ADVISED_KEPT = 200
 
 
@@ -155,61 +147,71 @@ def findings_refresh(plan) -> list[Finding]:
     project = plan.project
     if len(_ADVISED) >= ADVISED_KEPT and project.pk not in _ADVISED:
         _ADVISED.clear()
-    before = _ADVISED.get(project.pk)
-    run = run_rules(advisor_plan(project, plan.parts), before.run if before else None)
+    run, before = _ADVISED.get(project.pk, (None, {}))
+    run = run_rules(advisor_plan(project, plan.parts), run)
     findings = run.findings
-    by_step = {step: panel_findings(findings, step) for step in registry.STEPS}
-    stamp = findings_stamp(project)
-    # A step whose findings are those stored by the last run here only needs its stamp
-    # moved, if that row is still the one this process wrote.
-    same = [s for s in by_step if before and by_step[s] == before.by_step[s]]
-    findings_write(project.pk, stamp, by_step, same, before.stamp if before else "")
-    _ADVISED[project.pk] = Advised(run, stamp, by_step)
+    by_step, texts = {}, {}
+    for step in registry.STEPS:
+        found = panel_findings(findings, step)
+        kept = before.get(step)
+        if kept is not None and kept[0] == found:  # the same findings: the same digest
+            by_step[step] = kept
+        else:
+            texts[step] = findings_json(found)
+            by_step[step] = (found, digest(texts[step]))
+    findings_write(project.pk, findings_stamp(project), by_step, texts)
+    _ADVISED[project.pk] = (run, by_step)
     summary_refresh(plan, findings)
     if project.tracks_improvements:
         improvements_sync(project.pk, [f.as_dict() for f in findings])
     return findings
 
 
+def findings_json(findings: list[Finding]) -> str:
+    return json.dumps([f.as_dict() for f in findings])
+
+
+def digest(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
 def findings_write(
     project_id: int,
     stamp: str,
-    by_step: dict[str, list[Finding]],
-    same: list[str] = (),
-    stored_at: str = "",
+    by_step: dict[str, tuple[list[Finding], str]],
+    texts: dict[str, str] | None = None,
 ) -> None:
-    """Store each step's findings under `stamp`. The steps in `same` have the findings
-    stored under `stored_at`: where their row still carries that stamp, only the stamp
-    moves (one small UPDATE instead of tens of KB of JSON); every other step is
-    written whole in one upsert. Plain SQL rather than `bulk_create`: on PostgreSQL
-    that sends the rows as arrays, and quoting the findings into an array literal cost
-    more than the advisor itself."""
+    """Store each step's findings, given with their digest, under `stamp` (`texts`: the
+    JSON of those made already). A step whose row has the same digest only has its
+    stamp moved: one small UPDATE for all of them, the JSON not sent again. The others
+    are written whole in one upsert (plain SQL: `bulk_create` sends rows as arrays on
+    PostgreSQL, and quoting the findings into an array literal cost more than the
+    advisor itself)."""
+    texts = texts or {}
     q = connection.ops.quote_name
     table = q(ProjectFindings._meta.db_table)
-    project, step, at = q("project_id"), q("step"), q("at")
-    moved: set[str] = set()
+    project, step, at, items, digest_ = map(q, ("project_id", "step", "at", "items", "digest"))
     with connection.cursor() as cursor:
-        if same:
-            marks = ", ".join(["%s"] * len(same))
-            cursor.execute(
-                f"UPDATE {table} SET {at} = %s WHERE {project} = %s AND {at} = %s "  # noqa: S608
-                f"AND {step} IN ({marks}) RETURNING {step}",
-                [stamp, project_id, stored_at, *same],
-            )
-            moved = {found for (found,) in cursor.fetchall()}
+        pairs = ", ".join(["(%s, %s)"] * len(by_step))
+        cursor.execute(
+            f"UPDATE {table} SET {at} = %s WHERE {project} = %s "  # noqa: S608
+            f"AND ({step}, {digest_}) IN (VALUES {pairs}) RETURNING {step}",
+            [stamp, project_id, *(v for s, (_, d) in by_step.items() for v in (s, d))],
+        )
+        moved = {found for (found,) in cursor.fetchall()}
         written = [s for s in by_step if s not in moved]
         if not written:
             return
-        items = ProjectFindings._meta.get_field("items")
         params = []
         for name in written:
-            found = [f.as_dict() for f in by_step[name]]
-            params += [project_id, name, stamp, items.get_db_prep_save(found, connection)]
-        rows = ", ".join(["(%s, %s, %s, %s)"] * len(written))
+            found, sign = by_step[name]
+            text = texts.get(name) or findings_json(found)
+            params += [project_id, name, stamp, text, sign]
+        rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(written))
         cursor.execute(
-            f"INSERT INTO {table} ({project}, {step}, {at}, {q('items')}) "  # noqa: S608
-            f"VALUES {rows} ON CONFLICT ({project}, {step}) "
-            f"DO UPDATE SET {at} = excluded.{at}, {q('items')} = excluded.{q('items')}",
+            f"INSERT INTO {table} ({project}, {step}, {at}, {items}, {digest_}) "  # noqa: S608
+            f"VALUES {rows} ON CONFLICT ({project}, {step}) DO UPDATE SET {at} = excluded.{at}, "
+            f"{items} = excluded.{items}, {digest_} = excluded.{digest_}",
             params,
         )
 

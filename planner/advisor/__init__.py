@@ -3,6 +3,8 @@
     findings = advise(plan_document(project))
     counts(findings)         # {"high": 1, "medium": 3, "low": 0, "info": 7}, not dismissed
     for_step(findings, "4")  # what the Level 4 panel shows
+    run = run_rules(plan, previous_run)  # the same, running only the rules that read
+                                         # a part of the plan changed since that run
 
 No ORM and no request inside: it reads the plan document (docs/plan-document.md)
 and never raises on a half-filled or odd one. Rules live in `planner.advisor.rules`,

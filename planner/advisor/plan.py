@@ -137,7 +137,7 @@ def split_services(value: str) -> list[str]:
 #
 # The engine keeps each rule's findings with the parts of the plan the rule read (its
 # fields: `context`, `levels`, `operations`, …). After a save only the rules that read a
-# changed part run again (`advisor.advise`): a rule is a pure function of what it read.
+# changed part run again (`advisor.run_rules`): a rule is a pure function of what it read.
 
 
 class Part:

@@ -78,7 +78,7 @@ def test_findings_stored_by_another_version_of_the_advisor_are_recomputed(
     viewer_client.get(url)
     # Stored before this advisor's deploy: stamped with the plan's version alone.
     stale = Project.objects.get(pk=gap_project.pk).updated_at.isoformat()
-    ProjectFindings.objects.update(items=[], at=stale)
+    ProjectFindings.objects.update(items=[], digest=services.digest("[]"), at=stale)
     cache.clear()  # a restart empties the page cache
     html = viewer_client.get(url).content.decode()
     assert "Invoice" in html.split('id="advisor"')[1]
@@ -133,12 +133,13 @@ def test_a_save_that_changes_no_findings_moves_only_the_stamps(gap_project, edit
     assert len(writes) == 1 and writes[0].startswith("UPDATE")
 
 
-def test_a_step_whose_row_someone_else_wrote_is_written_whole(gap_project, editor):
-    """Another process stored other findings for a step (its own stamp): this process
-    cannot trust what it stored before, and writes that step again."""
+def test_a_step_whose_row_holds_other_findings_is_written_whole(gap_project, editor):
+    """Another process stored other findings for a step (an older plan's): their digest
+    differs from this run's, so the step is written whole, not only restamped."""
     project = refresh(gap_project, editor)
     expected = findings_rows(project)["4"][1]
-    ProjectFindings.objects.filter(project=project, step="4").update(at="elsewhere", items=[])
+    rows = ProjectFindings.objects.filter(project=project, step="4")
+    rows.update(at="elsewhere", items=[], digest=services.digest("[]"))
     project = refresh(project, editor)
     at, items = findings_rows(project)["4"]
     assert (at, items) == (services.findings_stamp(project), expected)
@@ -155,3 +156,16 @@ def test_a_changed_step_is_written_with_its_new_findings(gap_project, editor):
     rows = findings_rows(project)
     assert any("Receipt" in item["subject"] for item in rows["4"][1])
     assert {at for at, _ in rows.values()} == {services.findings_stamp(project)}
+
+
+def test_another_process_storing_the_same_findings_only_moves_the_stamps(gap_project, editor):
+    """A process that has not run the advisor on this plan yet (nothing kept) computes
+    the same findings another stored: their digests match, no JSON is sent."""
+    project = refresh(gap_project, editor)
+    services._ADVISED.clear()
+    with CaptureQueriesContext(connection) as captured:
+        project = refresh(project, editor)
+    writes = [q["sql"] for q in captured if "planner_projectfindings" in q["sql"]]
+    assert len(writes) == 1 and writes[0].startswith("UPDATE")
+    stamp = services.findings_stamp(project)
+    assert {at for at, _ in findings_rows(project).values()} == {stamp}
