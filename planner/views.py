@@ -325,11 +325,11 @@ def row_form(project: Project, kind: RowKind, data=None, instance=None):
 
 def technique_checklist(plan: Plan) -> list[plan_forms.ChecklistLine]:
     chosen = {choice.entry_id: choice for choice in plan.rows["technique"]}
+    # One unsaved stand-in for every line nobody has decided yet: a line reads only its
+    # status, notes and version, and a team may keep hundreds of techniques.
+    undecided = TechniqueChoice(version=0)
     return [
-        plan_forms.ChecklistLine.of(
-            entry,
-            chosen.get(entry.pk) or TechniqueChoice(project=plan.project, entry=entry, version=0),
-        )
+        plan_forms.ChecklistLine.of(entry, chosen.get(entry.pk) or undecided)
         for entry in plan.techniques
     ]
 

@@ -172,13 +172,28 @@ def load_plan(
     rows = StepRows(parts, project, page_rows, show_all)
     plan = Plan(project, context, levels, counts, core, kinds, rows, parts=parts)
     if "technique" in kinds:
-        # What a checklist line shows: a team may keep hundreds of techniques.
-        plan.techniques = list(
-            CatalogueEntry.objects.visible_to(project.team)
-            .filter(kind=CatalogueEntry.Kind.TECHNIQUE)
-            .only("id", "team_id", "kind", "slug", "name", "category", "summary")
+        # What a checklist line shows: a team may keep hundreds of techniques, so plain
+        # values, not model instances.
+        techniques = CatalogueEntry.objects.visible_to(project.team).filter(
+            kind=CatalogueEntry.Kind.TECHNIQUE
         )
+        plan.techniques = [
+            ChecklistEntry(*values) for values in techniques.values_list(*ChecklistEntry.FIELDS)
+        ]
     return plan
+
+
+@dataclass(frozen=True)
+class ChecklistEntry:
+    """A technique of the catalogue as its checklist line shows it."""
+
+    FIELDS = ("id", "team_id", "slug", "name", "category", "summary")
+    pk: int
+    team_id: int | None
+    slug: str
+    name: str
+    category: str
+    summary: str
 
 
 # Lists whose cards show no other row: when the whole plan was read (`plan_rows`, after
