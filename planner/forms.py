@@ -4,6 +4,8 @@ from dataclasses import field as dataclass_field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from markupsafe import escape
 
 from planner import context_filter, registry
 from planner.levels import LEVELS, Level
@@ -262,9 +264,44 @@ class RelationshipForm(ProjectRowChoiceMixin, VersionedForm):
         return cleaned
 
 
+class Select(forms.Select):
+    """Named like Django's, so crispy gives it the same CSS class ("select").
+
+    A select of hundreds of options (a decision's "revealed by" offers every journey
+    step, operation, entity and relationship) drawn in Python: the HTML of Django's
+    Jinja2 select templates (`config.renderers`), escaped the same way (markupsafe),
+    without a template include per option."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        out = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group, options, _ in widget["optgroups"]:
+            if group:
+                out.append(f'\n  <optgroup label="{escape(group)}">')
+            out += [
+                f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{escape(option['label'])}</option>"
+                for option in options
+            ]
+            if group:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
+        return mark_safe("".join(out))  # noqa: S308 (escaped above)
+
+
+def _attrs(attrs: dict) -> str:
+    """widgets/attrs.html: ` name="value"`, a bare name for True, nothing for False."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
 class DecisionForm(ProjectRowChoiceMixin, VersionedForm):
     revealed_by = forms.ChoiceField(
         required=False,
+        widget=Select,
         label="Revealed by",
         help_text="The earlier answer that showed the problem.",
     )

@@ -123,3 +123,24 @@ def test_a_message_for_the_whole_form_is_drawn_as_crispy_draws_it(planned):
 
     crispy, light = both(refused)
     assert light == crispy and "&lt;a moment&gt;" in light and "alert-danger" in light
+
+
+CHOICES = [
+    ("", "—"),
+    ("Journey steps", [("journey_step:1", 'Step <1> & "q"'), ("journey_step:2", "Two")]),
+    ("Entities", [("entity:3", "E's")]),
+    ("x", "plain"),
+    (5, "a number"),
+]
+
+
+@pytest.mark.parametrize("value", [None, "", "journey_step:2", "entity:3", "x", "5", 5])
+@pytest.mark.parametrize(
+    "attrs",
+    [None, {"id": "id_rb", "class": "form-select", "aria-describedby": "h <x>", "required": True}],
+)
+def test_the_long_select_draws_what_djangos_select_draws(value, attrs):
+    """The decision form's "revealed by" (hundreds of options) is drawn in Python: the
+    same HTML as Django's select through the project's form renderer."""
+    expected = forms.Select(choices=CHOICES).render("revealed_by", value, attrs)
+    assert plan_forms.Select(choices=CHOICES).render("revealed_by", value, attrs) == expected
