@@ -870,6 +870,7 @@ def core_save(request: HttpRequest, project: Project, key: str) -> HttpResponse:
 
 
 @project_view()
+@page_cached
 def findings(request: HttpRequest, project: Project) -> HttpResponse:
     return render(request, "planner/findings.html", findings_context(request, project))
 

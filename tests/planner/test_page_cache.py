@@ -232,3 +232,33 @@ def test_the_navigation_follows_the_users_teams_address_and_current_team(
     assert "robert@example.com" in html and "bob@example.com" not in html
     token = tokens(html)
     assert token and all(len(t) == 64 for t in token)  # filled in, never a placeholder
+
+
+def test_the_findings_page_is_cached_and_follows_every_change(
+    project, editor_client, viewer_client
+):
+    """The findings page comes from the cache too; a save, a dismissal and its restore,
+    and a role each show on the next GET."""
+    ensure_plan_rows(project)
+    Entity.objects.create(project=project, name="Invoice")
+    url = reverse("findings", args=[project.pk])
+    get(editor_client, url)
+    html, queries = get(editor_client, url)
+    assert "Invoice" in html and queries <= 2
+    key = next(f.key for f in plan_findings(project) if "Invoice" in f.subject)
+    dismiss = reverse("finding_dismiss", args=[project.pk])
+    editor_client.post(dismiss, {"key": key, "reason": "From Stripe"})
+    html, _ = get(editor_client, url)
+    assert "From Stripe" in html.split('id="dismissed"')[1]
+    editor_client.post(dismiss, {"key": key, "restore": "1"})
+    html, _ = get(editor_client, url)
+    assert 'id="dismissed"' not in html
+    # A viewer gets a page without the editor's buttons, never the editor's copy.
+    assert "Dismiss…" in html
+    assert "Dismiss…" not in get(viewer_client, url)[0]
+    # A change to the plan shows at once.
+    editor_client.post(
+        reverse("row_add", args=[project.pk, "entity"]),
+        {"add-entity-name": "Ledger", "add-entity-source_of_truth": "db"},
+    )
+    assert "Ledger" in get(editor_client, url)[0]
