@@ -53,7 +53,7 @@ def test_one_part_taken_from_another_plan(key):
             previous = assert_same_as_from_nothing(mixed(document, other, [key]), previous)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     first=plan_documents(patterns=PATTERNS, techniques=TECHNIQUES),
     second=plan_documents(patterns=PATTERNS, techniques=TECHNIQUES),
