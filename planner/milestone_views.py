@@ -16,9 +16,9 @@ from planner.milestone_forms import MilestoneForm, ReviewAnswerForm, ReviewReque
 from planner.milestones import (
     MilestoneNameTaken,
     milestone_create,
-    milestone_list,
     milestone_report_input,
     milestone_shown,
+    milestones_with_reviews,
     review_answer,
     review_candidates,
     review_request,
@@ -41,7 +41,8 @@ def milestones(request: HttpRequest, project: Project) -> HttpResponse:
 
 
 def _list_page(request: HttpRequest, project: Project, form, status: int = 200) -> HttpResponse:
-    context = {"project": project, "milestones": milestone_list(project), "form": form}
+    listed = milestones_with_reviews(project, request.user)
+    context = {"project": project, "milestones": listed, "form": form}
     return render(request, "planner/milestones/list.html", context, status=status)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.mail import send_safely
@@ -69,6 +70,21 @@ def milestone_list(project: Project):
     """The project's milestones, newest first, without their frozen contents."""
     return project.milestones.select_related("created_by").only(
         "pk", "name", "created_at", "project_id", "created_by__name", "created_by__email"
+    )
+
+
+def milestones_with_reviews(project: Project, user) -> list[Milestone]:
+    """The milestones list: each with how many of its reviews are waiting, approved or
+    asking for changes, and whether `user` is asked and has not answered yet (one
+    query)."""
+    pending = Q(reviews__state=Review.State.PENDING)
+    return list(
+        milestone_list(project).annotate(
+            waiting=Count("reviews", filter=pending),
+            approved=Count("reviews", filter=Q(reviews__state=Review.State.APPROVED)),
+            changes=Count("reviews", filter=Q(reviews__state=Review.State.CHANGES)),
+            asks_me=Count("reviews", filter=pending & Q(reviews__reviewer=user)),
+        )
     )
 
 

@@ -167,3 +167,33 @@ def test_milestones_requests_and_answers_are_in_the_activity_log(
     assert entries[-1].changes == [["Review", "Waiting for review", "Changes requested"]]
     page = text(viewer_client.get(reverse("activity", args=[milestone.project_id])))
     assert "answered the review of milestone “Design review 1”" in page
+
+
+def test_the_milestones_list_shows_each_milestones_reviews_and_who_is_asked(
+    project, owner, editor_client, viewer_client, owner_client, milestone, viewer
+):
+    milestone_create(project=project, user=owner, name="Before launch")
+    ask(editor_client, milestone, viewer, owner)
+    answer(owner_client, milestone, "approve")
+    listing = reverse("milestones", args=[project.pk])
+
+    def rows(client) -> dict[str, str]:
+        """Each milestone's line of the list, as words."""
+        page = client.get(listing).content.decode()
+        items = re.findall(r"<li class=\"list-group-item.*?</li>", page, re.S)
+        lines = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
+        return {
+            name: line
+            for line in lines
+            for name in ("Before launch", "Design review 1")
+            if line.startswith(name)
+        }
+
+    seen = rows(viewer_client)
+    assert "Your review is asked Reviews: 1 approved 1 waiting" in seen["Design review 1"]
+    assert "Reviews" not in seen["Before launch"] and "asked" not in seen["Before launch"]
+    seen = rows(owner_client)
+    assert "Reviews: 1 approved 1 waiting" in seen["Design review 1"]
+    assert "asked" not in seen["Design review 1"]  # answered already
+    answer(viewer_client, milestone, "changes", comment="The queue needs a dead letter.")
+    assert "Reviews: 1 approved 1 asking for changes" in rows(owner_client)["Design review 1"]
