@@ -359,7 +359,8 @@ def _with_refs(kind: str, rows: list) -> list:
             pk = getattr(row, field.attname)
             if pk is not None:
                 shown = getattr(row, f"{name}_shown")
-                field.set_cached_value(row, model.from_db("default", ["id", "name"], (pk, shown)))
+                referred = model.from_db(row._state.db, ["id", "name"], (pk, shown))
+                field.set_cached_value(row, referred)
     return rows
 
 
