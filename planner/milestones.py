@@ -88,6 +88,29 @@ def milestones_with_reviews(project: Project, user) -> list[Milestone]:
     )
 
 
+def reviews_waiting(user, team) -> list[dict]:
+    """The milestones of the team's active projects that wait for `user`'s review, oldest
+    request first: the dashboard says so before anything else."""
+    if team is None:
+        return []
+    waiting = Review.objects.filter(
+        reviewer=user,
+        state=Review.State.PENDING,
+        milestone__project__team=team,
+        milestone__project__archived=False,
+    ).order_by("requested_at", "id")
+    return list(
+        waiting.values(
+            "milestone_id",
+            "milestone__name",
+            "milestone__project_id",
+            "milestone__project__name",
+            "requested_by__name",
+            "requested_by__email",
+        )
+    )
+
+
 # --- Saving ------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from django_htmx.http import reswap
 
 from accounts.models import Role
 from accounts.teams import current_team, user_memberships
-from planner import activity, comments, context_filter, registry, services
+from planner import activity, comments, context_filter, milestones, registry, services
 from planner import forms as plan_forms
 from planner.access import ROLE_MESSAGES, project_view
 from planner.advisor import SEVERITIES
@@ -76,6 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "show_archived": show_archived,
             "can_create": role in (Role.OWNER, Role.EDITOR),
             "examples": example_list(),
+            "reviews_waiting": milestones.reviews_waiting(request.user, team),
         },
     )
 

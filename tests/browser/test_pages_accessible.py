@@ -159,6 +159,9 @@ def test_milestone_and_compare_pages_pass_axe_and_csp(
     log_in(viewer)  # asked to review: the answer form, without the request form
     goto(page, live_server.url + urls[1])
     axe_check(page)
+    goto(page, live_server.url + reverse("dashboard"))  # "Waiting for your review"
+    assert page.get_by_role("heading", name="Waiting for your review").is_visible()
+    axe_check(page)
     token = new_token()
     ShareLink.objects.create(
         project=project, token_hash=token_hash(token), created_by=owner, milestone=second

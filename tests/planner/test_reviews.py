@@ -197,3 +197,17 @@ def test_the_milestones_list_shows_each_milestones_reviews_and_who_is_asked(
     assert "asked" not in seen["Design review 1"]  # answered already
     answer(viewer_client, milestone, "changes", comment="The queue needs a dead letter.")
     assert "Reviews: 1 approved 1 asking for changes" in rows(owner_client)["Design review 1"]
+
+
+def test_the_dashboard_lists_the_reviews_waiting_for_the_member(
+    project, owner, editor_client, viewer_client, owner_client, milestone, viewer, editor
+):
+    dashboard = reverse("dashboard")
+    assert "Waiting for your review" not in text(viewer_client.get(dashboard))
+    ask(editor_client, milestone, viewer)
+    page = text(viewer_client.get(dashboard))
+    assert "Waiting for your review" in page and "Design review 1</a> of" in page
+    assert f"/milestones/{milestone.pk}/#review" in page
+    assert "Waiting for your review" not in text(owner_client.get(dashboard))  # not asked
+    answer(viewer_client, milestone, "approve")
+    assert "Waiting for your review" not in text(viewer_client.get(dashboard))
