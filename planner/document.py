@@ -98,13 +98,27 @@ def advisor_plan(project: Project, rows: dict[str, list] | None = None) -> Plan:
     in between). A row's view (`advisor.plan.advisor_row`) is a pure function of its
     resolved values, so one made for an earlier save is used again while those values
     are unchanged: read-only (`MappingProxyType`), since every plan of this process
-    shares it."""
+    shares it. A whole list is the one made last time for this plan while the rows it
+    is made from (its own, and those it names) are equal to last time's."""
     rows = rows if rows is not None else plan_rows(project.pk)
-    lists = _Lists(rows)
     if len(_ADVISOR_ROWS) > ADVISOR_ROWS_KEPT:
         _ADVISOR_ROWS.clear()
+    if len(_MADE) >= MADE_KEPT and project.pk not in _MADE:
+        _MADE.clear()
+    before_rows, before = _MADE.get(project.pk, ({}, {}))
+    equal: dict[str, bool] = {}
+
+    def unchanged(part: str) -> bool:
+        if part not in equal:
+            equal[part] = part in before_rows and rows[part] == before_rows[part]
+        return equal[part]
+
+    lists = _Lists(rows)
     made: dict[str, list] = {}
     for kind in registry.ROW_KIND_LIST:
+        if kind.key in before and all(unchanged(part) for part in _list_inputs(kind.key)):
+            made[kind.key] = before[kind.key]
+            continue
         out = made[kind.key] = []
         for values in lists.values(kind):
             row = _ADVISOR_ROWS.get((kind.key, values))
@@ -112,8 +126,32 @@ def advisor_plan(project: Project, rows: dict[str, list] | None = None) -> Plan:
                 row = MappingProxyType(advisor_row(kind.key, lists.document_row(kind, values)))
                 _ADVISOR_ROWS[(kind.key, values)] = row
             out.append(row)
+    _MADE[project.pk] = (rows, made)
     head = {**_document_head(project, rows), **_document_tail(project, rows, lists)}
     return Plan.from_document(head, lists=made)
+
+
+# The advisor's lists last made for each plan, with the rows they were made from.
+_MADE: dict[int, tuple[dict[str, list], dict[str, list]]] = {}
+MADE_KEPT = 50  # plans (each holds its rows); then the dictionary starts afresh
+
+
+@cache
+def _list_inputs(kind: str) -> tuple[str, ...]:
+    """The parts of `plan_rows` a kind's advisor list is made from: its own rows, the
+    rows its references name (a relationship by its two entities), its lists of
+    references, and the catalogue entries it names."""
+    parts = {kind}
+    for f in registry.ROW_KINDS[kind].fields:
+        if f.type == "ref":
+            parts.add("entry" if f.ref in ("pattern", "technique") else f.ref)
+        elif f.type == "refs":
+            parts |= {f"{kind}_{f.ref}", f.ref}
+    if kind == "decision":
+        parts |= set(REVEALED_BY_KINDS)
+    if "relationship" in parts:
+        parts.add("entity")
+    return tuple(sorted(parts))
 
 
 class _Lists:

@@ -60,3 +60,24 @@ def test_the_rows_kept_between_saves_cannot_be_changed(team, owner, catalogue):
     row = advisor_plan(project).operations[0]
     with pytest.raises(TypeError):
         row["name"] = "changed by a rule"
+
+
+def test_a_list_whose_rows_and_named_rows_are_unchanged_is_the_one_made_before(
+    team, owner, catalogue
+):
+    project = fill_plan(make_project(team, name="Filled", created_by=owner), rows=4)
+    first = advisor_plan(project)
+    step = JourneyStep.objects.filter(project=project).first()
+    step.data_needed = "Changed"
+    step.save()
+    second = same_view(project)
+    assert second.journey_steps is not first.journey_steps
+    assert second.entities is first.entities and second.relationships is first.relationships
+    # A renamed entity remakes every list that names it, and only those.
+    entity = Relationship.objects.filter(project=project).first().source
+    entity.name = "Renamed entity"
+    entity.save()
+    third = same_view(project)
+    assert third.relationships is not second.relationships
+    assert third.operations is not second.operations and third.entities is not second.entities
+    assert third.boundaries is second.boundaries and third.journey_steps is second.journey_steps
