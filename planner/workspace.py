@@ -8,6 +8,7 @@ from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
+from accounts.lean import table
 from planner import registry
 from planner.levels import LEVELS, Level
 from planner.models import (
@@ -334,18 +335,22 @@ NAMED_REFS = {
 @cache
 def _ref_names(kind: str) -> dict[str, str]:
     """For each reference of `kind` that a card names, SQL for the referred row's name."""
-    q = connection.ops.quote_name
     model = ROW_MODELS[kind]
-    table = q(model._meta.db_table)
-    found = {}
-    for name in NAMED_REFS[kind]:
-        field = model._meta.get_field(name)
-        referred = q(field.related_model._meta.db_table)
-        found[name] = (
-            f"SELECT r.{q('name')} FROM {referred} r "  # noqa: S608
-            f"WHERE r.{q('id')} = {table}.{q(field.column)}"
-        )
-    return found
+    return {name: _name_of(model, model._meta.get_field(name).column) for name in NAMED_REFS[kind]}
+
+
+def _name_of(model, column: str, end: str = "") -> str:
+    """A subquery: the name of the row a `model` row's `column` refers to (through a
+    relationship's `end`, its source or target entity, when given)."""
+    q = connection.ops.quote_name
+    field = model._meta.get_field(column.removesuffix("_id"))
+    referred, outer = table(field.related_model), f"{table(model)}.{q(column)}"
+    if not end:
+        return f"SELECT r.{q('name')} FROM {referred} r WHERE r.{q('id')} = {outer}"  # noqa: S608
+    return (
+        f"SELECT e.{q('name')} FROM {referred} r JOIN {table(Entity)} e "  # noqa: S608
+        f"ON e.{q('id')} = r.{q(end + '_id')} WHERE r.{q('id')} = {outer}"
+    )
 
 
 def _with_refs(kind: str, rows: list) -> list:
@@ -369,22 +374,10 @@ def _source_names() -> dict[str, str]:
     """A decision card's source names as SQL subqueries on the decision's own columns:
     `<kind>_name` for each row kind a decision may name, and a relationship's two ends
     as `relationship_source_name` and `relationship_target_name`."""
-    q = connection.ops.quote_name
-    decision = q(Decision._meta.db_table)
-    found = {}
-    for source in ("journey_step", "operation", "entity"):
-        table = q(ROW_MODELS[source]._meta.db_table)
-        found[f"{source}_name"] = (
-            f"SELECT s.{q('name')} FROM {table} s "  # noqa: S608
-            f"WHERE s.{q('id')} = {decision}.{q(source + '_id')}"
-        )
-    relationship, entity = (q(m._meta.db_table) for m in (Relationship, Entity))
-    for end in ("source", "target"):
-        found[f"relationship_{end}_name"] = (
-            f"SELECT e.{q('name')} FROM {relationship} r JOIN {entity} e "  # noqa: S608
-            f"ON e.{q('id')} = r.{q(end + '_id')} "
-            f"WHERE r.{q('id')} = {decision}.{q('relationship_id')}"
-        )
+    named = [kind for kind in DECISION_SOURCES if kind != "relationship"]
+    found = {f"{kind}_name": _name_of(Decision, f"{kind}_id") for kind in named}
+    for end in ("source", "target"):  # a relationship is named by its two entities
+        found[f"relationship_{end}_name"] = _name_of(Decision, "relationship_id", end)
     return found
 
 
