@@ -23,6 +23,7 @@ from planner.models import (
     LevelAnswer,
     Milestone,
     Operation,
+    PlanPart,
     Project,
     ProjectFindings,
     Relationship,
@@ -183,6 +184,18 @@ class ProjectFindingsAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # recomputed from the plan on every save
+
+
+@admin.register(PlanPart)
+class PlanPartAdmin(admin.ModelAdmin):
+    list_display = ["project_id", "part", "stamp"]
+    search_fields = ["=project_id"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # written by the database's triggers on every change
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Activity)

@@ -31,7 +31,7 @@ from planner.models import (
     LevelStatus,
     Project,
 )
-from planner.plan_rows import LINK_PARTS, plan_rows, stored_fields
+from planner.plan_rows import LINK_PARTS, kept_plan_rows, plan_rows, stored_fields
 
 CONTEXT_FIELDS = [f.name for f in registry.CONTEXT_FIELDS]
 ENTRY_FIELDS = [
@@ -100,7 +100,7 @@ def advisor_plan(project: Project, rows: dict[str, list] | None = None) -> Plan:
     are unchanged: read-only (`MappingProxyType`), since every plan of this process
     shares it. A whole list is the one made last time for this plan while the rows it
     is made from (its own, and those it names) are equal to last time's."""
-    rows = rows if rows is not None else plan_rows(project.pk)
+    rows = rows if rows is not None else kept_plan_rows(project.pk)
     if len(_ADVISOR_ROWS) > ADVISOR_ROWS_KEPT:
         _ADVISOR_ROWS.clear()
     if len(_MADE) >= MADE_KEPT and project.pk not in _MADE:
@@ -110,7 +110,8 @@ def advisor_plan(project: Project, rows: dict[str, list] | None = None) -> Plan:
 
     def unchanged(part: str) -> bool:
         if part not in equal:
-            equal[part] = part in before_rows and rows[part] == before_rows[part]
+            kept = before_rows.get(part)
+            equal[part] = kept is not None and (rows[part] is kept or rows[part] == kept)
         return equal[part]
 
     lists = _Lists(rows)

@@ -472,6 +472,29 @@ class ProjectFindings(models.Model):
         return f"Findings of {self.project_id} on step {self.step}"
 
 
+class PlanPart(models.Model):
+    """When a part of a plan (a table of `plan_rows`: "boundary", "level",
+    "operation_entity", …) last changed: `stamp` takes a new value of a database
+    sequence at every insert, update or delete of one of the part's rows, written by a
+    PostgreSQL trigger on the part's table (migration 0012), whatever code wrote the
+    row. A process that read the part at a stamp reads it again only once the stamp
+    moves (`plan_rows.kept_plan_rows`). A sequence never gives a value twice, even when
+    a transaction is rolled back. No foreign key: a project's rows are deleted before
+    it, and their triggers would write a stamp for it after Django deleted its stamps."""
+
+    project_id = models.BigIntegerField()
+    part = models.CharField(max_length=40)
+    stamp = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project_id", "part"], name="one_stamp_per_part")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part} of {self.project_id} at {self.stamp}"
+
+
 class Dismissal(models.Model):
     """A finding the team has looked at and set aside, with their reason."""
 

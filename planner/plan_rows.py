@@ -24,6 +24,7 @@ from planner.models import (
     Decision,
     Dismissal,
     LevelAnswer,
+    PlanPart,
     TechniqueChoice,
 )
 from planner.registry import CONTEXT_FIELDS, REVEALED_BY_KINDS, ROW_KINDS, Field
@@ -97,17 +98,15 @@ def _columns(model, fields) -> list[str]:
 
 
 @cache
-def statement() -> tuple[str, int]:
-    """The SQL and how many times it takes the project's id. It is made of our models'
-    table and column names only; the project's id is its one parameter."""
+def _branches() -> dict[str, tuple[str, str]]:
+    """Each part's columns, and the FROM … WHERE … that reads its rows of the project
+    named by the parameters (`%s`)."""
     q = connection.ops.quote_name
-    branches = []
+    branches = {}
     for part, (model, fields) in PARTS.items():
         table = q(model._meta.db_table)
         columns = ", ".join(_columns(model, fields))
-        branches.append(
-            f"SELECT '{part}', {q('id')}, {columns} FROM {table} WHERE {q('project_id')} = %s"  # noqa: S608
-        )
+        branches[part] = (f"{q('id')}, {columns}", f"FROM {table} WHERE {q('project_id')} = %s")
     # Lists of references (many to many), as (row id, referred row id).
     padding = ", ".join(["CAST(NULL AS TEXT)"] * (WIDTH - 1))
     for part, (kind, spec) in LINK_PARTS.items():
@@ -115,10 +114,9 @@ def statement() -> tuple[str, int]:
         link = model._meta.get_field(spec.name)
         table, rows = q(link.m2m_db_table()), q(model._meta.db_table)
         source, target = q(link.m2m_column_name()), q(link.m2m_reverse_name())
-        branches.append(
-            f"SELECT '{part}', {source}, CAST({target} AS TEXT), "  # noqa: S608
-            f"{padding} FROM {table} WHERE {source} IN "
-            f"(SELECT id FROM {rows} WHERE project_id = %s)"
+        branches[part] = (
+            f"{source}, CAST({target} AS TEXT), {padding}",
+            f"FROM {table} WHERE {source} IN (SELECT id FROM {rows} WHERE project_id = %s)",  # noqa: S608
         )
     # The catalogue entries the plan's decisions and techniques use.
     entries = q(CatalogueEntry._meta.db_table)
@@ -127,10 +125,20 @@ def statement() -> tuple[str, int]:
         for m in (Decision, TechniqueChoice)
     )
     columns = ", ".join(_columns(CatalogueEntry, ENTRY_FIELDS))
-    branches.append(f"SELECT 'entry', id, {columns} FROM {entries} WHERE id IN ({used})")  # noqa: S608
+    branches["entry"] = (f"id, {columns}", f"FROM {entries} WHERE id IN ({used})")  # noqa: S608
+    return branches
+
+
+@cache
+def statement() -> tuple[str, int]:
+    """The SQL and how many times it takes the project's id. It is made of our models'
+    table and column names only; the project's id is its one parameter."""
     # No ORDER BY: sorting every row of the plan, padding and all, was a fifth of the
     # statement's cost in PostgreSQL; `plan_rows` sorts each part by id instead.
-    sql = " UNION ALL ".join(branches)
+    sql = " UNION ALL ".join(
+        f"SELECT '{part}', {columns} {where}"  # noqa: S608
+        for part, (columns, where) in _branches().items()
+    )
     return sql, sql.count("%s")
 
 
@@ -165,6 +173,75 @@ def plan_rows(project_id: int) -> dict[str, list[tuple]]:
     for part, found in rows.items():
         # By id (unique, except in lists of references, whose pairs sort whole).
         found.sort(key=None if part in LINK_PARTS else itemgetter(0))
+    return rows
+
+
+# The plan as this process last read it, by project: each part's stamp, and its rows.
+_KEPT: dict[int, tuple[dict[str, int], dict[str, list[tuple]]]] = {}
+KEPT_PLANS = 50  # plans (each holds its rows); then the dictionary starts afresh
+STAMPED = (*PARTS, *LINK_PARTS)  # the parts with a stamp: all but the catalogue entries
+
+
+@cache
+def kept_statement() -> str:
+    """`statement()`, with the plan's stamps first (`PlanPart`), and each part's rows
+    only when its stamp differs from the one given for it (NULL: read it). The catalogue
+    entries have no stamp: they are read every time. Parameters: the project's id, then
+    per part its own, and the stamp expected."""
+    q = connection.ops.quote_name
+    padding = ", ".join(["CAST(NULL AS TEXT)"] * (WIDTH - 1))
+    stamps = (
+        f"SELECT {q('part')}, {q('stamp')} FROM {q(PlanPart._meta.db_table)} "  # noqa: S608
+        f"WHERE {q('project_id')} = %s"
+    )
+    branches = []
+    for part, (columns, where) in _branches().items():
+        if part in STAMPED:
+            stamp = f"SELECT stamp FROM stamps WHERE part = '{part}'"  # noqa: S608
+            where += f" AND ((({stamp}) = %s) IS NOT TRUE)"
+        branches.append(f"SELECT '{part}', {columns} {where}")  # noqa: S608
+    return (
+        f"WITH stamps AS MATERIALIZED ({stamps}) "  # noqa: S608
+        f"SELECT 'stamp', stamp, part, {padding} FROM stamps UNION ALL "
+        + " UNION ALL ".join(branches)
+    )
+
+
+def kept_plan_rows(project_id: int) -> dict[str, list[tuple]]:
+    """`plan_rows`, in one statement too, but reading only the parts whose stamps moved
+    since this process last read the plan, whoever changed them (`PlanPart`: database
+    triggers stamp every change): the others, and any part read again equal, are the
+    very lists kept from then, so the advisor knows them unchanged by identity. The
+    lists are shared: read them, never change them. Without PostgreSQL (no triggers)
+    it is `plan_rows`."""
+    if connection.vendor != "postgresql":
+        return plan_rows(project_id)
+    if len(_KEPT) >= KEPT_PLANS and project_id not in _KEPT:
+        _KEPT.clear()
+    stamps, before = _KEPT.get(project_id, ({}, {}))
+    params: list = [project_id]
+    for part, (_, where) in _branches().items():
+        params += [project_id] * where.count("%s")
+        if part in STAMPED:
+            params.append(stamps.get(part) if part in before else None)
+    converters = _converters()
+    rows: dict[str, list[tuple]] = {part: [] for part in converters}
+    now: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(kept_statement(), params)
+        for part, pk, *values in cursor.fetchall():
+            if part == "stamp":
+                now[values[0]] = pk
+            else:
+                rows[part].append(_typed_row(converters[part], pk, values))
+    for part, found in rows.items():
+        if part in before and part in STAMPED and stamps.get(part, -1) == now.get(part, -2):
+            rows[part] = before[part]  # not read: unchanged
+        else:
+            found.sort(key=None if part in LINK_PARTS else itemgetter(0))
+            if found == before.get(part):
+                rows[part] = before[part]
+    _KEPT[project_id] = (now, rows)
     return rows
 
 

@@ -33,7 +33,7 @@ from planner.models import (
     TechniqueChoice,
 )
 from planner.page_cache import page_cached
-from planner.plan_rows import plan_rows
+from planner.plan_rows import kept_plan_rows
 from planner.registry import STEP_TITLES, STEPS
 from planner.rows import ROW_KINDS, RowKind
 from planner.versioning import StaleVersion, save_versioned, stale_merge
@@ -290,11 +290,11 @@ PAGE_ROWS = 25  # a list longer than this shows its first rows and a "show all" 
 def step_plan(project: Project, step: str, *, lists: bool = True) -> Plan:
     """What a save answers with: the step's small parts and the rows its lists show
     (none without `lists`), from one read of the whole plan (`plan_rows`) that the
-    advisor then reads too. A view that loads it *before* writing calls `plan.stale()`
+    advisor then reads too (only the parts changed since this process last read the
+    plan are read: `kept_plan_rows`). A view that loads it *before* writing calls `plan.stale()`
     after the write."""
-    return load_plan(
-        project, step if lists else "context", page_rows=PAGE_ROWS, parts=plan_rows(project.pk)
-    )
+    parts = kept_plan_rows(project.pk)
+    return load_plan(project, step if lists else "context", page_rows=PAGE_ROWS, parts=parts)
 
 
 def row_section(plan: Plan, kind: RowKind, add_form=None, show_all: bool = False) -> dict:

@@ -1,0 +1,125 @@
+"""A plan read again reads only the parts whose stamps moved (`kept_plan_rows`), and
+reads exactly what a whole read (`plan_rows`) reads: after every kind of change, made
+by any code (the ORM, a bulk statement, plain SQL, a cascade), committed or not, or
+rolled back. The stamps are written by database triggers, so these tests need
+PostgreSQL."""
+
+import pytest
+from django.db import connection, transaction
+
+from planner.models import (
+    Boundary,
+    CatalogueEntry,
+    Context,
+    CoreQuestion,
+    Decision,
+    Dismissal,
+    Entity,
+    JourneyStep,
+    LevelAnswer,
+    Operation,
+    PlanPart,
+    Relationship,
+    TechniqueChoice,
+)
+from planner.plan_rows import LINK_PARTS, PARTS, kept_plan_rows, plan_rows
+from tests.conftest import make_project
+from tests.planner.plans import fill_plan
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the stamps are written by PostgreSQL triggers"
+)
+
+
+def same(project) -> dict:
+    kept = kept_plan_rows(project.pk)
+    assert kept == plan_rows(project.pk)
+    return kept
+
+
+def test_every_part_has_its_trigger_and_every_project_its_stamps(team, owner):
+    tables = {model._meta.db_table for model, _ in PARTS.values()}
+    tables |= {
+        Operation._meta.get_field(spec.name).m2m_db_table() for _, spec in LINK_PARTS.values()
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = 'planner_part_changed'"
+        )
+        assert {name for (name,) in cursor.fetchall()} == tables
+    project = make_project(team, created_by=owner)
+    stamped = set(PlanPart.objects.filter(project_id=project.pk).values_list("part", flat=True))
+    assert stamped == set(PARTS) | set(LINK_PARTS)
+
+
+def test_unchanged_parts_are_the_lists_read_before(team, owner, catalogue):
+    project = fill_plan(make_project(team, created_by=owner), rows=4)
+    first = same(project)
+    again = same(project)
+    assert all(again[part] is first[part] for part in first)
+    step = JourneyStep.objects.filter(project=project).first()
+    step.data_needed = "Changed"
+    step.save()
+    after = same(project)
+    assert after["journey_step"] is not first["journey_step"]
+    assert after["boundary"] is first["boundary"]
+    assert after["operation_entity"] is first["operation_entity"]
+
+
+def test_every_kind_of_change_is_read(team, owner, catalogue):
+    project = fill_plan(make_project(team, created_by=owner), rows=5)
+    other = fill_plan(make_project(team, name="Other", created_by=owner), rows=3)
+    same(project), same(other)
+    used = Decision.objects.filter(project=project).values("entry")
+    pattern = CatalogueEntry.objects.filter(kind="pattern").exclude(pk__in=used).first()
+    changes = [
+        lambda: JourneyStep.objects.create(project=project, name="New step"),
+        lambda: Boundary.objects.filter(project=project).update(reason="scaling"),  # bulk
+        lambda: LevelAnswer.objects.filter(project=project, level=1).update(
+            answers={"users": "Teachers"}
+        ),
+        lambda: Context.objects.filter(project=project).update(product="A chat app"),
+        lambda: CoreQuestion.objects.filter(project=project).update(answer="Yes"),
+        lambda: Dismissal.objects.create(project=project, finding_key="x:y", reason="Known"),
+        lambda: Decision.objects.create(project=project, entry=pattern, status="adopt"),
+        # a list of references alone: added, then removed
+        lambda: (
+            Operation.objects.filter(project=project)
+            .first()
+            .journey_steps.add(JourneyStep.objects.filter(project=project).first())
+        ),
+        lambda: Operation.objects.filter(project=project).first().entities.clear(),
+        # deleting an operation deletes its references (their own part's stamp stays)
+        lambda: Operation.objects.filter(project=project).last().delete(),
+        # deleting a relationship, then its entity, whose references go with it
+        lambda: Relationship.objects.filter(project=project).delete(),
+        lambda: Entity.objects.filter(project=project, operations__isnull=False).first().delete(),
+        # plain SQL, as any code could write
+        lambda: connection.cursor().execute(
+            "UPDATE planner_journeystep SET name = name || '!' WHERE project_id = %s",
+            [project.pk],
+        ),
+        # a catalogue entry the plan uses, edited (the entries are read every time)
+        lambda: CatalogueEntry.objects.filter(pk=pattern.pk).update(summary="Edited"),
+        lambda: TechniqueChoice.objects.filter(project=project).delete(),
+    ]
+    for change in changes:
+        change()
+        same(project)
+        same(other)  # another plan's rows are its own
+
+
+def test_two_writes_in_one_transaction_and_a_rollback(team, owner, catalogue):
+    """Every test runs in one transaction: two writes of a row in it are two stamps."""
+    project = fill_plan(make_project(team, created_by=owner), rows=3)
+    step = JourneyStep.objects.filter(project=project).first()
+    for text in ("First", "Second"):
+        JourneyStep.objects.filter(pk=step.pk).update(data_needed=text)
+        assert {row[2] for row in same(project)["journey_step"]} >= {text}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        JourneyStep.objects.filter(pk=step.pk).update(data_needed="Rolled back")
+        same(project)  # read inside, then undone
+        raise RuntimeError
+    rows = same(project)["journey_step"]
+    assert "Rolled back" not in {row[2] for row in rows}
+    assert "Second" in {row[2] for row in rows}
