@@ -98,27 +98,20 @@ def advisor_plan(project: Project, rows: dict[str, list] | None = None) -> Plan:
     in between). A row's view (`advisor.plan.advisor_row`) is a pure function of its
     resolved values, so one made for an earlier save is used again while those values
     are unchanged: read-only (`MappingProxyType`), since every plan of this process
-    shares it. A whole list is the one made last time for this plan while the rows it
-    is made from (its own, and those it names) are equal to last time's."""
+    shares it. A whole list is the one made last time for this plan while what it is
+    made from (its own rows, and the names of those it names) is unchanged: with the
+    parts `kept_plan_rows` did not read again, that is known by identity."""
     rows = rows if rows is not None else kept_plan_rows(project.pk)
     if len(_ADVISOR_ROWS) > ADVISOR_ROWS_KEPT:
         _ADVISOR_ROWS.clear()
     if len(_MADE) >= MADE_KEPT and project.pk not in _MADE:
         _MADE.clear()
-    before_rows, before = _MADE.get(project.pk, ({}, {}))
-    equal: dict[str, bool] = {}
-
-    def unchanged(part: str) -> bool:
-        if part not in equal:
-            kept = before_rows.get(part)
-            equal[part] = kept is not None and (rows[part] is kept or rows[part] == kept)
-        return equal[part]
-
-    lists = _Lists(rows)
+    before, made_before = _MADE.get(project.pk, (None, {}))
+    lists = _Lists(rows, before)
     made: dict[str, list] = {}
     for kind in registry.ROW_KIND_LIST:
-        if kind.key in before and all(unchanged(part) for part in _list_inputs(kind.key)):
-            made[kind.key] = before[kind.key]
+        if kind.key in made_before and lists.unchanged(kind.key, before):
+            made[kind.key] = made_before[kind.key]
             continue
         out = made[kind.key] = []
         for values in lists.values(kind):
@@ -127,32 +120,31 @@ def advisor_plan(project: Project, rows: dict[str, list] | None = None) -> Plan:
                 row = MappingProxyType(advisor_row(kind.key, lists.document_row(kind, values)))
                 _ADVISOR_ROWS[(kind.key, values)] = row
             out.append(row)
-    _MADE[project.pk] = (rows, made)
+    _MADE[project.pk] = (lists, made)
     head = {**_document_head(project, rows), **_document_tail(project, rows, lists)}
     return Plan.from_document(head, lists=made)
 
 
-# The advisor's lists last made for each plan, with the rows they were made from.
-_MADE: dict[int, tuple[dict[str, list], dict[str, list]]] = {}
+# The advisor's lists last made for each plan, with what they were made from.
+_MADE: dict[int, tuple["_Lists", dict[str, list]]] = {}
 MADE_KEPT = 50  # plans (each holds its rows); then the dictionary starts afresh
 
 
 @cache
-def _list_inputs(kind: str) -> tuple[str, ...]:
-    """The parts of `plan_rows` a kind's advisor list is made from: its own rows, the
-    rows its references name (a relationship by its two entities), its lists of
-    references, and the catalogue entries it names."""
-    parts = {kind}
+def _list_inputs(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a kind's advisor list is made from: the parts of `plan_rows` it reads whole
+    (its own rows and its lists of references), and the kinds whose names it reads (the
+    rows its references name, a decision's revealing row)."""
+    own, named = {kind}, set()
     for f in registry.ROW_KINDS[kind].fields:
-        if f.type == "ref":
-            parts.add("entry" if f.ref in ("pattern", "technique") else f.ref)
+        if f.type == "ref" and f.ref not in ("pattern", "technique"):
+            named.add(f.ref)
         elif f.type == "refs":
-            parts |= {f"{kind}_{f.ref}", f.ref}
+            own.add(f"{kind}_{f.ref}")
+            named.add(f.ref)
     if kind == "decision":
-        parts |= set(REVEALED_BY_KINDS)
-    if "relationship" in parts:
-        parts.add("entity")
-    return tuple(sorted(parts))
+        named |= set(REVEALED_BY_KINDS)
+    return tuple(sorted(own)), tuple(sorted(named))
 
 
 class _Lists:
@@ -161,27 +153,71 @@ class _Lists:
     references (tuples of names in id order), then, for a decision, the row that
     revealed it as (kind, name) or None. Hashable, so the advisor's rows can be kept."""
 
-    def __init__(self, rows: dict[str, list]):
-        self.rows = rows
-        names = {kind: {pk: name for pk, name, *_ in rows[kind]} for kind in NAMED_KINDS}
-        entities = names["entity"]
-        names["relationship"] = {
-            pk: relationship_name(entities[source], entities[target])
-            for pk, source, target, *_ in rows["relationship"]
+    def __init__(self, rows: dict[str, list], before: "_Lists | None" = None):
+        """`before`: the lists made from an earlier read of the same plan; what is
+        made from the same rows (the very lists, as `kept_plan_rows` gives unchanged
+        parts, or equal ones), or comes out equal, is taken from it, so that the next
+        check is one of identity."""
+        self.rows = rows = dict(rows)
+        if before is not None:
+            for part, found in rows.items():
+                old = before.rows.get(part)
+                if found is not old and found == old:
+                    rows[part] = old
+
+        def same(part: str) -> bool:
+            return before is not None and rows[part] is before.rows[part]
+
+        def kept(made, old):  # the earlier one when equal: identity for the next check
+            return old if old is not None and made == old else made
+
+        old_names = before.names if before is not None else {}
+        names = {
+            kind: old_names[kind]
+            if same(kind)
+            else kept({pk: name for pk, name, *_ in rows[kind]}, old_names.get(kind))
+            for kind in NAMED_KINDS
         }
+        entities = names["entity"]
+        if same("relationship") and entities is old_names["entity"]:
+            names["relationship"] = old_names["relationship"]
+        else:
+            names["relationship"] = kept(
+                {
+                    pk: relationship_name(entities[source], entities[target])
+                    for pk, source, target, *_ in rows["relationship"]
+                },
+                old_names.get("relationship"),
+            )
         self.names = names
-        self.entries = {pk: (team, slug, fields) for pk, team, slug, *fields in rows["entry"]}
-        self.slugs = {pk: slug for pk, (_, slug, _) in self.entries.items()}
+        if same("entry"):
+            self.entries, self.slugs = before.entries, before.slugs
+        else:
+            self.entries = {pk: (team, slug, fields) for pk, team, slug, *fields in rows["entry"]}
+            self.slugs = {pk: slug for pk, (_, slug, _) in self.entries.items()}
         # Lists of references, by name: (kind, field) -> row id -> (names in id order).
-        linked: dict[tuple[str, str], dict[int, list[str]]] = {}
+        self.linked = {}
         for part, (kind, spec) in LINK_PARTS.items():
-            by_row = linked[(kind, spec.name)] = {}
+            key = (kind, spec.name)
+            if same(part) and names[spec.ref] is old_names[spec.ref]:
+                self.linked[key] = before.linked[key]
+                continue
+            by_row: dict[int, list[str]] = {}
             for pk, ref in rows[part]:
                 by_row.setdefault(pk, []).append(names[spec.ref][ref])
-        self.linked = {
-            key: {pk: tuple(names) for pk, names in by_row.items()}
-            for key, by_row in linked.items()
-        }
+            self.linked[key] = {pk: tuple(refs) for pk, refs in by_row.items()}
+
+    def unchanged(self, kind: str, before: "_Lists | None") -> bool:
+        """Whether `kind`'s list is made from what `before`'s was: its own rows and
+        lists of references, and the same names and slugs for the rows it refers to."""
+        if before is None:
+            return False
+        own, named = _list_inputs(kind)
+        if any(self.rows[part] is not before.rows[part] for part in own):
+            return False
+        if any(self.names[other] is not before.names[other] for other in named):
+            return False
+        return self.slugs is before.slugs or self.slugs == before.slugs
 
     def values(self, kind: registry.RowKind) -> Iterator[tuple]:
         fields = stored_fields(kind.key)

@@ -73,6 +73,18 @@ def test_a_list_whose_rows_and_named_rows_are_unchanged_is_the_one_made_before(
     second = same_view(project)
     assert second.journey_steps is not first.journey_steps
     assert second.entities is first.entities and second.relationships is first.relationships
+    # Operations name journey steps: a step's other fields leave their list as it was,
+    # its new name remakes it.
+    operation = Operation.objects.filter(project=project).first()
+    operation.journey_steps.add(step)
+    linked = same_view(project)
+    step.data_needed = "Changed again"
+    step.save()
+    assert same_view(project).operations is linked.operations
+    step.name = "Renamed step"
+    step.save()
+    assert same_view(project).operations is not linked.operations
+    second = same_view(project)
     # A renamed entity remakes every list that names it, and only those.
     entity = Relationship.objects.filter(project=project).first().source
     entity.name = "Renamed entity"
