@@ -31,7 +31,7 @@ from planner.advisor.findings import (
     Finding,
     Rule,
 )
-from planner.advisor.plan import PARTS, Plan
+from planner.advisor.plan import COMPARED, PARTS, Plan, compared_value
 
 WORK_RULES = [r for r in RULES.values() if r.kind != SKIP_ADVICE]
 SKIP_RULES = [r for r in RULES.values() if r.kind == SKIP_ADVICE]
@@ -90,9 +90,15 @@ class Run:
 
     def changed(self, plan: Plan) -> set[str]:
         """The parts of `plan` that differ from this run's (rows made once and kept,
-        `document.advisor_plan`, compare by identity)."""
+        `document.advisor_plan`, compare by identity), and the `compared` values that
+        differ, worked out again only when a part they came from changed."""
         values = plan.__dict__
-        return {name for name in PARTS if values["_" + name] != self.parts[name]}
+        changed = {name for name in PARTS if values["_" + name] != self.parts[name]}
+        for name in COMPARED:
+            value, came_from = self.parts[name]
+            if came_from & changed and compared_value(plan, name)[0] != value:
+                changed.add(name)
+        return changed
 
 
 def run_rules(document: Any, previous: Run | None = None) -> Run:
@@ -101,7 +107,7 @@ def run_rules(document: Any, previous: Run | None = None) -> Run:
     Skip advice runs last: a level stays skippable only while no open finding asks
     for work in it (`asks_for`), so the advisor never says both."""
     plan = document if isinstance(document, Plan) else Plan.from_document(document)
-    changed = previous.changed(plan) if previous is not None else set(PARTS)
+    changed = previous.changed(plan) if previous is not None else {*PARTS, *COMPARED}
     results: dict[str, tuple[frozenset[str], list[Finding]]] = {}
     findings: dict[str, Finding] = {}
 
@@ -125,6 +131,7 @@ def run_rules(document: Any, previous: Run | None = None) -> Run:
         changed.add("asked_levels")
     run(SKIP_RULES)
     parts = {name: plan.__dict__["_" + name] for name in PARTS}
+    parts.update({name: compared_value(plan, name) for name in COMPARED})
     return Run(sorted(findings.values(), key=Finding.sort_key), parts, results)
 
 

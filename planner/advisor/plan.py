@@ -176,9 +176,26 @@ class derived:  # noqa: N801  (used like functools.cached_property)
         return worked_out(plan, self.key, self.work)
 
 
-def worked_out(plan: "Plan", key: str, work: Any) -> Any:
-    """`work(plan)`, worked out once per plan and kept under `key`; each read notes the
-    parts it was worked out from (a rule's helper shared by several rules uses it too)."""
+class compared(derived):  # noqa: N801
+    """A derived value that the engine compares between runs, as it compares parts: a
+    read of it notes its own name, not the parts it was worked out from, so a rule that
+    reads it runs again only when its value changed (`Run.changed`). For a value many
+    rules read and most saves leave alone (the plan's external services)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        super().__set_name__(owner, name)
+        self.name = name
+
+    def __get__(self, plan: "Plan | None", owner: type | None = None) -> Any:
+        if plan is None:
+            return self
+        return worked_out(plan, self.key, self.work, note=self.name)
+
+
+def worked_out(plan: "Plan", key: str, work: Any, note: str | None = None) -> Any:
+    """`work(plan)`, worked out once per plan and kept under `key` with the parts it was
+    worked out from; each read notes those parts (a rule's helper shared by several
+    rules uses it too), or only `note`, the name of a `compared` value."""
     values = plan.__dict__
     known = values.get(key)
     if known is None:
@@ -191,8 +208,17 @@ def worked_out(plan: "Plan", key: str, work: Any) -> Any:
         known = values[key] = (value, frozenset(inner))
     reads = values["reads"]
     if reads is not None:
-        reads |= known[1]
+        if note is None:
+            reads |= known[1]
+        else:
+            reads.add(note)
     return known[0]
+
+
+def compared_value(plan: "Plan", name: str) -> tuple[Any, frozenset[str]]:
+    """A `compared` value of the plan, and the parts it was worked out from."""
+    getattr(plan, name)
+    return plan.__dict__["derived_" + name]
 
 
 @dataclass
@@ -447,7 +473,7 @@ class Plan:
                 )
         return [found[key] for key in sorted(found)]
 
-    @derived
+    @compared
     def services(self) -> list[tuple[str, Evidence]]:
         return self.external_services()
 
@@ -579,6 +605,7 @@ def _track_parts() -> tuple[str, ...]:
 
 
 PARTS = _track_parts()
+COMPARED = tuple(name for name, value in vars(Plan).items() if isinstance(value, compared))
 
 
 DECISION_STATUS = dict(registry.DecisionStatus.choices)

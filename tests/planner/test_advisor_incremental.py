@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.advisor import advise, run_rules
-from planner.advisor.plan import PARTS, Plan
+from planner.advisor.plan import COMPARED, PARTS, Plan, compared_value
 from planner.examples import example_document, example_list
 from tests.planner.document_helpers import PATTERNS, TECHNIQUES
 from tests.planner.strategies import plan_documents
@@ -73,6 +73,7 @@ def test_only_the_rules_reading_a_changed_part_run_again():
     again = run_rules(changed, run)
     ran = {rid for rid, kept in again.rules.items() if kept is not run.rules[rid]}
     assert ran == {rid for rid, (reads, _) in run.rules.items() if "journey_steps" in reads}
+    assert "GAP-EXTERNAL-NO-FAILURE" not in ran  # reads the services, which are unchanged
     assert 0 < len(ran) < len(run.rules)
     # Unchanged, nothing runs again: the same findings, the very same objects.
     same = run_rules(changed, again)
@@ -81,16 +82,43 @@ def test_only_the_rules_reading_a_changed_part_run_again():
 
 
 def test_a_value_worked_out_once_counts_as_read_by_every_rule_that_uses_it():
-    """`services` is worked out by the first rule that asks; a later rule that reads only
-    it has still read the context and the journey steps it came from."""
+    """`all_text` is worked out by the first rule that asks; a later rule that reads only
+    it has still read the parts it came from."""
     plan = Plan.from_document(example_document(example_list()[0].slug))
     plan.reads = set()
-    plan.services  # noqa: B018  (worked out here)
+    plan.all_text  # noqa: B018  (worked out here)
     first = set(plan.reads)
     plan.reads = set()
-    plan.services  # noqa: B018  (kept)
-    assert plan.reads == first >= {"context", "journey_steps"}
+    plan.all_text  # noqa: B018  (kept)
+    assert plan.reads == first >= {"levels", "boundaries", "decisions"}
     assert set(PARTS) >= first
+
+
+def test_the_services_are_compared_between_runs():
+    """A rule reading the external services reads `services` itself, worked out from the
+    context and the journey steps: an edit of a step that leaves the services as they
+    were runs none of those rules again; one that names another service runs them."""
+    assert "services" in COMPARED
+    document = example_document(example_list()[0].slug)
+    plan = Plan.from_document(document)
+    plan.reads = set()
+    plan.services  # noqa: B018
+    assert plan.reads == {"services"}
+    assert compared_value(plan, "services")[1] == {"context", "journey_steps"}
+    run = run_rules(document)
+    readers = {  # the rules reading the services, not the steps themselves
+        rid
+        for rid, (reads, _) in run.rules.items()
+        if "services" in reads and "journey_steps" not in reads
+    }
+    assert "GAP-EXTERNAL-NO-FAILURE" in readers
+    steps = document["journey_steps"]
+    edited = {**document, "journey_steps": [{**steps[0], "data_needed": "x"}, *steps[1:]]}
+    again = assert_same_as_from_nothing(edited, run)
+    assert all(again.rules[rid] is run.rules[rid] for rid in readers)
+    named = {**steps[0], "external_services": "Zanzibar Maps"}
+    other = assert_same_as_from_nothing({**edited, "journey_steps": [named, *steps[1:]]}, again)
+    assert all(other.rules[rid] is not again.rules[rid] for rid in readers)
 
 
 def test_a_service_named_in_a_journey_step_is_followed():
