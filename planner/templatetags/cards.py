@@ -149,6 +149,26 @@ LINE = """<form id="technique-{pk}" class="technique card mb-2" method="post" ac
 """  # noqa: E501
 
 
+def _verdict(verdict, status: str, notes: str) -> str:
+    """The context's verdict on a checklist line. A technique the context recommends
+    and the team marked not needed is not shown as recommended beside its "Not needed":
+    the line says the team decided otherwise, and asks for the reason until the notes
+    give one (then the advisor counts the advice as weighed)."""
+    reason = _escape(str(verdict.reason))
+    if verdict.verdict == "recommended" and status == "not_needed":
+        ask = "" if str(notes).strip() else " Say why in the notes."
+        return (
+            '<p class="small mb-1 verdict-recommended verdict-declined text-body-secondary">'
+            '<span class="badge text-bg-light border">Recommended</span> '
+            f"{reason} You marked it not needed.{ask}</p>"
+        )
+    colour = "text-bg-warning" if verdict.verdict == "ruled_out" else "text-bg-success"
+    return (
+        f'<p class="small mb-1 verdict-{_escape(verdict.verdict)}"><span class="badge '
+        f'{colour}">{_escape(str(verdict.label))}</span> {reason}</p>'
+    )
+
+
 @register.simple_tag(takes_context=True)
 def technique_line(context, line) -> SafeString:
     # Escaped like the cards (`_card`): every value from the plan and the catalogue
@@ -157,12 +177,7 @@ def technique_line(context, line) -> SafeString:
     page = _checklist(context)
     verdict = conflict = errors = ""
     if line.verdict:
-        ruled_out = line.verdict.verdict == "ruled_out"
-        verdict = (
-            f'<p class="small mb-1 verdict-{_escape(line.verdict.verdict)}"><span class="badge '
-            f'{"text-bg-warning" if ruled_out else "text-bg-success"}">'
-            f"{_escape(str(line.verdict.label))}</span> {_escape(str(line.verdict.reason))}</p>"
-        )
+        verdict = _verdict(line.verdict, line.status, line.notes)
     if choice.pk:
         badge = (
             f'<span class="badge align-self-start flex-shrink-0 tech-{_escape(choice.status)}">'

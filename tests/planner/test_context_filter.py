@@ -105,6 +105,32 @@ def test_a_saved_checklist_line_keeps_its_reason(small_plan, editor_client):
     assert "verdict-recommended" in html and "Validate input, return clear errors" in html
 
 
+@pytest.mark.parametrize(("notes", "asks"), [("", True), ("Our gateway does it.", False)])
+def test_a_recommended_technique_marked_not_needed_is_not_shown_as_recommended(
+    small_plan, editor_client, notes, asks
+):
+    """The line says the team decided otherwise instead of a green "Recommended" beside
+    "Not needed", and asks why until the notes say it."""
+    entry = CatalogueEntry.objects.get(slug="input-validation", team=None)
+    p = f"t{entry.pk}"
+    response = editor_client.post(
+        reverse("technique_save", args=[small_plan.pk, entry.pk]),
+        {f"{p}-status": "not_needed", f"{p}-notes": notes, f"{p}-version": 0},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    cache.clear()
+    html = editor_client.get(reverse("workspace_step", args=[small_plan.pk, "6"])).content
+    line = re.search(rf'id="technique-{entry.pk}".*?</form>', html.decode(), re.S).group(0)
+    assert "verdict-declined" in line and "You marked it not needed." in line
+    assert "text-bg-success" not in line
+    assert "Validate input, return clear errors" in line  # the reason stays
+    assert ("Say why in the notes." in line) is asks
+    # The line stays with the context's recommendations; the others keep their badge.
+    recommended = group_of(html.decode(), "Recommended for this context")
+    assert f'id="technique-{entry.pk}"' in recommended and "text-bg-success" in recommended
+
+
 def test_a_changed_context_moves_the_groups(small_plan, owner_client):
     url = reverse("workspace_step", args=[small_plan.pk, "6"])
     assert "ci-cd" not in group_of(owner_client.get(url).content.decode(), "Neutral")
