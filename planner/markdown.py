@@ -57,7 +57,7 @@ def plan_markdown(
         out += [_block(plan["description"]), ""]
     out += [
         f"_Backend plan exported from Backplan on {timezone.now():%d %B %Y}; "
-        f"document {plan['hash'][:16]} (schema version {_inline(str(plan['schema_version']))})._",
+        f"fingerprint {plan['hash'][:12]} (plan document schema {_inline(str(plan['schema_version']))})._",
         "",
         "## Context",
         "",

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from planner.catalogue import load_catalogue
+from planner.document import document_hash
 from planner.importing import plan_import
 from planner.milestones import milestone_create, report_input, review_answer, review_request
 from planner.models import Boundary, CatalogueEntry, Milestone, Report
@@ -120,6 +121,22 @@ def test_milestone_export_names_the_milestone(viewer_client, demo_project, owner
     assert "design-review-1.backplan.json" in response["Content-Disposition"]
     response = viewer_client.get(url("milestone_markdown", demo_project, milestone.pk))
     assert response["Content-Type"].startswith("text/markdown")
+
+
+def test_the_milestone_page_and_its_copies_carry_one_fingerprint(
+    viewer_client, client, demo_project, owner
+):
+    """Not "Document 3fa9…": a fingerprint, named as such, the same on the page, the
+    share page and the Markdown of the same version."""
+    milestone = milestone_create(project=demo_project, user=owner, name="Design review 1")
+    fingerprint = document_hash(milestone.document)[:12]
+    page = viewer_client.get(url("milestone", demo_project, milestone.pk)).content.decode()
+    assert f"Fingerprint <code>{fingerprint}</code>" in page and "Document " not in page
+    markdown = viewer_client.get(url("milestone_markdown", demo_project, milestone.pk))
+    assert f"fingerprint {fingerprint} " in markdown.content.decode()
+    link, token = share_link_create(project=demo_project, user=owner, milestone=milestone)
+    shared = client.get(reverse("share_page", args=[token])).content.decode()
+    assert f"Fingerprint <code>{fingerprint}</code>" in shared
 
 
 def test_another_projects_milestone_is_not_found(owner_client, demo_project, team, owner):
