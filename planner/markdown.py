@@ -57,7 +57,8 @@ def plan_markdown(
         out += [_block(plan["description"]), ""]
     out += [
         f"_Backend plan exported from Backplan on {timezone.now():%d %B %Y}; "
-        f"fingerprint {plan['hash'][:12]} (plan document schema {_inline(str(plan['schema_version']))})._",
+        f"fingerprint {plan['hash'][:12]} "
+        f"(plan document schema {_inline(str(plan['schema_version']))})._",
         "",
         "## Context",
         "",
