@@ -270,6 +270,7 @@ def finding_from_dict(item: dict) -> Finding:
         subject=item["subject"],
         dismissed=item.get("dismissed"),
         addressed_by=tuple(item.get("addressed_by") or ()),
+        also=tuple(item.get("also") or ()),
     )
 
 

@@ -14,7 +14,7 @@ each with a stable id, its kind, and the text it shows.
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from planner.advisor.findings import (
     Finding,
     Rule,
 )
-from planner.advisor.plan import COMPARED, PARTS, Plan, compared_value
+from planner.advisor.plan import COMPARED, PARTS, Plan, compared_value, lower_first
 
 WORK_RULES = [r for r in RULES.values() if r.kind != SKIP_ADVICE]
 SKIP_RULES = [r for r in RULES.values() if r.kind == SKIP_ADVICE]
@@ -126,6 +126,7 @@ def run_rules(document: Any, previous: Run | None = None) -> Run:
                 findings.setdefault(finding.key, finding)
 
     run(WORK_RULES)
+    one_red_flag_per_subject(findings)
     plan.asked_levels = {n for f in findings.values() if f.is_open for n in asks_for(f)}
     if previous is not None and plan.asked_levels != previous.parts["asked_levels"]:
         changed.add("asked_levels")
@@ -133,6 +134,37 @@ def run_rules(document: Any, previous: Run | None = None) -> Run:
     parts = {name: plan.__dict__["_" + name] for name in PARTS}
     parts.update({name: compared_value(plan, name) for name in COMPARED})
     return Run(sorted(findings.values(), key=Finding.sort_key), parts, results)
+
+
+RULE_ORDER = {rule_id: n for n, rule_id in enumerate(RULES)}
+
+
+def one_red_flag_per_subject(findings: dict[str, Finding]) -> None:
+    """Several open red flags about one subject (an adopted pattern, a boundary) are
+    said as one: the most severe, then the first declared, keeps its key, names the
+    others ("Also a red flag here: …") and takes their evidence. Dismissing it leaves
+    the next one to speak."""
+    by_subject: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings.values():
+        if finding.kind == RED_FLAG and finding.is_open:
+            by_subject.setdefault((finding.level, finding.subject), []).append(finding)
+    for group in by_subject.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda f: (SEVERITIES.index(f.severity), RULE_ORDER[f.rule_id]))
+        first, others = group[0], group[1:]
+        also = "; ".join(lower_first(RULES[f.rule_id].title) for f in others)
+        evidence = list(first.evidence)
+        evidence += [ev for f in others for ev in f.evidence if ev not in evidence]
+        message = f"{first.message} Also a red flag here: {also}."
+        findings[first.key] = replace(
+            first,
+            message=message,
+            evidence=tuple(evidence),
+            also=tuple(f.rule_id for f in others),
+        )
+        for finding in others:
+            del findings[finding.key]
 
 
 WORK_KINDS = (RECOMMENDATION, GAP, RED_FLAG)

@@ -47,6 +47,9 @@ class Finding:
     subject: str
     dismissed: str | None = None
     addressed_by: tuple[Evidence, ...] = ()
+    # Red flags about the same subject said by this one (their rule ids), see
+    # `advisor.one_red_flag_per_subject`.
+    also: tuple[str, ...] = ()
 
     def __hash__(self) -> int:  # evidence holds dicts; identity is the key
         return hash((self.key, self.dismissed))
@@ -93,6 +96,7 @@ class Finding:
             "dismissed": self.dismissed,
             "status": self.status,
             "addressed_by": [dict(item) for item in self.addressed_by],
+            "also": list(self.also),
         }
 
 

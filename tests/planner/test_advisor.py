@@ -329,12 +329,29 @@ def test_separate_auth_is_not_flagged_for_health_data():
     assert "RF-ELABORATE-AUTH" not in ids(advise(document))
 
 
-@pytest.mark.parametrize("slug", ["multi-region", "sharding", "read-replicas"])
+@pytest.mark.parametrize("slug", ["multi-region", "read-replicas"])
 def test_red_flag_planning_for_scale_years_away(slug):
     document = doc({"stage": "mvp", "scale": "lt1k"}, decisions=[decision(slug, problem="Growth")])
     (finding,) = find(advise(document), "RF-SCALE-YEARS-AWAY")
     assert finding.subject == slug
     assert "MVP" in finding.message
+
+
+def test_red_flags_about_one_decision_are_said_once():
+    """Sharding at an MVP is ruled out by the context (high) and scale years away
+    (medium): one red flag says both, with the evidence of both."""
+    document = doc(
+        {"stage": "mvp", "scale": "lt1k"}, decisions=[decision("sharding", problem="Growth")]
+    )
+    flags = [f for f in advise(document) if f.kind == "red_flag" and f.subject == "sharding"]
+    (flag,) = flags
+    assert flag.rule_id == "RF-PATTERN-RULED-OUT" and flag.also == ("RF-SCALE-YEARS-AWAY",)
+    assert flag.message.endswith("Also a red flag here: planning for scale years away.")
+    assert {ev["name"] for ev in flag.evidence} >= {"stage", "scale"}
+    # Dismissed, the next one speaks for itself.
+    dismissed = {**document, "dismissed_findings": [{"key": flag.key, "reason": "Known"}]}
+    (scale,) = find(advise(dismissed), "RF-SCALE-YEARS-AWAY")
+    assert scale.is_open and scale.also == () and "MVP" in scale.message
 
 
 def test_red_flag_prototype_claiming_huge_scale():

@@ -153,8 +153,13 @@ def test_a_group_of_addressed_findings_is_headed_by_its_count_and_names():
 
 
 def test_a_plural_entry_name_takes_a_plural_verb():
-    document = doc({"stage": "prototype", "scale": "lt100"}, decisions=[decision("read-replicas")])
-    (flag,) = find(advise(document), "RF-SCALE-YEARS-AWAY")
+    early = doc({"stage": "prototype", "scale": "lt100"}, decisions=[decision("read-replicas")])
+    (flag,) = find(advise(early), "RF-SCALE-YEARS-AWAY")
     assert flag.message.startswith("Read replicas are adopted")
-    (motive,) = find(advise(document), "RF-PATTERN-NO-PROBLEM")
+    # Its other red flag about the same decision is said by it, once.
+    assert flag.also == ("RF-PATTERN-NO-PROBLEM",)
+    assert flag.message.endswith("Also a red flag here: a pattern with no problem to solve.")
+    assert not find(advise(early), "RF-PATTERN-NO-PROBLEM")
+    later = doc({"stage": "scaling", "scale": "gt100k"}, decisions=[decision("read-replicas")])
+    (motive,) = find(advise(later), "RF-PATTERN-NO-PROBLEM")
     assert motive.message.startswith("Read replicas are adopted with no problem recorded")
