@@ -276,6 +276,8 @@ def _stored(model, project: Project, **values):
 
 
 def _small_parts(project: Project, parts: dict[str, list]) -> tuple:
+    # The parts may be the lists a process keeps (`kept_plan_rows`): the instances get
+    # copies of their JSON values, which a view may change.
     levels = {
         level: _stored(
             LevelAnswer,
@@ -284,7 +286,7 @@ def _small_parts(project: Project, parts: dict[str, list]) -> tuple:
             level=level,
             status=status,
             skip_reason=reason,
-            answers=answers,
+            answers=dict(answers),
             version=version,
         )
         for pk, level, status, reason, answers, version in parts["level"]
@@ -295,7 +297,13 @@ def _small_parts(project: Project, parts: dict[str, list]) -> tuple:
         context = _stored(Context, project, id=pk, version=version, **fields)
     core = {
         key: _stored(
-            CoreQuestion, project, id=pk, key=key, answer=answer, levels=levels_, version=version
+            CoreQuestion,
+            project,
+            id=pk,
+            key=key,
+            answer=answer,
+            levels=list(levels_),
+            version=version,
         )
         for pk, key, answer, levels_, version in parts["core"]
     }

@@ -23,6 +23,7 @@ from planner.models import (
     TechniqueChoice,
 )
 from planner.plan_rows import LINK_PARTS, PARTS, kept_plan_rows, plan_rows
+from planner.workspace import load_plan
 from tests.conftest import make_project
 from tests.planner.plans import fill_plan
 
@@ -123,3 +124,13 @@ def test_two_writes_in_one_transaction_and_a_rollback(team, owner, catalogue):
     rows = same(project)["journey_step"]
     assert "Rolled back" not in {row[2] for row in rows}
     assert "Second" in {row[2] for row in rows}
+
+
+def test_a_page_s_plan_gets_copies_of_the_kept_json(team, owner, catalogue):
+    """A view may change what the loaded plan holds; the kept lists stay as read."""
+    project = fill_plan(make_project(team, created_by=owner), rows=2)
+    kept = same(project)
+    plan = load_plan(project, "1", parts=kept)
+    plan.levels[1].answers["users"] = "Changed in a view"
+    plan.core[next(iter(plan.core))].levels.append("9")
+    same(project)
