@@ -45,6 +45,7 @@ from planner.workspace import (
     evidence_anchor,
     evidence_anchors,
     load_plan,
+    percent_done,
     row_get,
     step_neighbours,
 )
@@ -169,12 +170,14 @@ def step_context(request: HttpRequest, plan: Plan, step: str, **overrides) -> di
     findings = by_step[step]
     previous, following = step_neighbours(step)
     shown = [f for f in findings if f.status != "addressed"]
+    progress = plan.progress()
     ctx = {
         "project": plan.project,
         "plan": plan,
         "step": step,
         "step_title": STEP_TITLES[step],
-        "progress": plan.progress(),
+        "progress": progress,
+        "percent_done": percent_done(progress),
         "previous": previous,
         "next": following,
         "previous_title": STEP_TITLES.get(previous),

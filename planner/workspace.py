@@ -122,9 +122,13 @@ class Plan:
         return steps
 
     def percent_done(self) -> int:
-        steps = self.progress()
-        done = sum(1 for s in steps if s.status in (LevelStatus.COMPLETE, LevelStatus.SKIPPED))
-        return round(100 * done / len(steps))
+        return percent_done(self.progress())
+
+
+def percent_done(steps: list[StepProgress]) -> int:
+    """How much of the plan is done: the share of its steps complete or skipped."""
+    done = sum(1 for s in steps if s.status in (LevelStatus.COMPLETE, LevelStatus.SKIPPED))
+    return round(100 * done / len(steps))
 
 
 ROW_NOUNS = {
