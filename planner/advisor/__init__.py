@@ -87,6 +87,7 @@ class Run:
     findings: list[Finding]
     parts: dict[str, Any]
     rules: dict[str, tuple[frozenset[str], list[Finding]]]
+    worked: dict[str, tuple[Any, frozenset[str]]]  # the plan's worked-out values
 
     def changed(self, plan: Plan) -> set[str]:
         """The parts of `plan` that differ from this run's (rows made once and kept,
@@ -101,6 +102,9 @@ class Run:
         return changed
 
 
+LATE = "asked_levels"  # set during the run: what reads it is never carried over
+
+
 def run_rules(document: Any, previous: Run | None = None) -> Run:
     """Run the rules on the plan, sparing those `previous` ran on the same parts.
 
@@ -108,6 +112,10 @@ def run_rules(document: Any, previous: Run | None = None) -> Run:
     for work in it (`asks_for`), so the advisor never says both."""
     plan = document if isinstance(document, Plan) else Plan.from_document(document)
     changed = previous.changed(plan) if previous is not None else {*PARTS, *COMPARED}
+    if previous is not None:  # values worked out from unchanged parts hold as they were
+        for key, known in previous.worked.items():
+            if key not in plan.worked and not known[1] & changed and LATE not in known[1]:
+                plan.worked[key] = known
     results: dict[str, tuple[frozenset[str], list[Finding]]] = {}
     findings: dict[str, Finding] = {}
 
@@ -133,7 +141,7 @@ def run_rules(document: Any, previous: Run | None = None) -> Run:
     run(SKIP_RULES)
     parts = {name: plan.__dict__["_" + name] for name in PARTS}
     parts.update({name: compared_value(plan, name) for name in COMPARED})
-    return Run(sorted(findings.values(), key=Finding.sort_key), parts, results)
+    return Run(sorted(findings.values(), key=Finding.sort_key), parts, results, plan.worked)
 
 
 RULE_ORDER = {rule_id: n for n, rule_id in enumerate(RULES)}

@@ -197,7 +197,7 @@ def worked_out(plan: "Plan", key: str, work: Any, note: str | None = None) -> An
     worked out from; each read notes those parts (a rule's helper shared by several
     rules uses it too), or only `note`, the name of a `compared` value."""
     values = plan.__dict__
-    known = values.get(key)
+    known = values["worked"].get(key)
     if known is None:
         outer = values["reads"]
         values["reads"] = inner = set()
@@ -205,7 +205,7 @@ def worked_out(plan: "Plan", key: str, work: Any, note: str | None = None) -> An
             value = work(plan)
         finally:
             values["reads"] = outer
-        known = values[key] = (value, frozenset(inner))
+        known = values["worked"][key] = (value, frozenset(inner))
     reads = values["reads"]
     if reads is not None:
         if note is None:
@@ -218,7 +218,7 @@ def worked_out(plan: "Plan", key: str, work: Any, note: str | None = None) -> An
 def compared_value(plan: "Plan", name: str) -> tuple[Any, frozenset[str]]:
     """A `compared` value of the plan, and the parts it was worked out from."""
     getattr(plan, name)
-    return plan.__dict__["derived_" + name]
+    return plan.__dict__["worked"]["derived_" + name]
 
 
 @dataclass
@@ -285,6 +285,8 @@ class Plan:
 
     def __post_init__(self) -> None:
         self.reads: set[str] | None = None  # the parts read meanwhile, while a set
+        # What `worked_out` worked out: key -> (value, the parts it came from).
+        self.worked: dict[str, tuple[Any, frozenset[str]]] = {}
 
     # --- building ----------------------------------------------------------------
 
