@@ -8,7 +8,7 @@ from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
-from accounts.lean import table
+from accounts.lean import columns, fetch, instances, table
 from planner import registry
 from planner.levels import LEVELS, Level
 from planner.models import (
@@ -399,12 +399,42 @@ def row_get(project: Project, kind: str, pk: int):
     if kind == "decision":  # its form and its activity entry read the rows it names
         related = ["entry", *DECISION_SOURCES, "relationship__source", "relationship__target"]
         found = Decision.objects.filter(project=project).select_related(*related)
+        rows = _with_source(list(found.filter(pk=pk)))
+    elif kind == "technique":
+        rows = list(row_queryset(project, kind).filter(pk=pk))
     else:
-        found = row_queryset(project, kind)
-    rows = _with_refs(kind, _with_source(list(found.filter(pk=pk))))
+        rows = _with_refs(kind, _row_read(kind, project.pk, pk))
     if rows:
         _prefetch_refs(kind, rows[0])
     return rows[0] if rows else None
+
+
+def _row_read(kind: str, project_id: int, pk: int) -> list:
+    """`row_queryset(project, kind).filter(pk=pk)`, as one plain statement made once per
+    kind (every save reads its row, and the ORM's compiler cost more than the read)."""
+    sql, shown = _row_statement(kind)
+    model = ROW_MODELS[kind]
+    rows = []
+    for values in fetch(sql, [project_id, pk]):
+        (row,) = instances(values[: len(values) - len(shown)], model)
+        for name, value in zip(shown, values[len(values) - len(shown) :], strict=True):
+            setattr(row, name, value)
+        rows.append(row)
+    return rows
+
+
+@cache
+def _row_statement(kind: str) -> tuple[str, list[str]]:
+    model, q = ROW_MODELS[kind], connection.ops.quote_name
+    rows = table(model)
+    names = _ref_names(kind) if kind in NAMED_REFS else {}
+    shown = [f"{name}_shown" for name in names]
+    subqueries = "".join(f", ({sql}) AS {q(f'{name}_shown')}" for name, sql in names.items())
+    return (
+        f"SELECT {columns(model, rows)}{subqueries} FROM {rows} "  # noqa: S608
+        f"WHERE {rows}.{q('project_id')} = %s AND {rows}.{q('id')} = %s",
+        shown,
+    )
 
 
 def _prefetch_refs(kind: str, row) -> None:
