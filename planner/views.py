@@ -33,7 +33,7 @@ from planner.models import (
     TechniqueChoice,
 )
 from planner.page_cache import page_cached
-from planner.plan_rows import kept_plan_rows
+from planner.plan_rows import kept_plan_rows, step_parts
 from planner.registry import STEP_TITLES, STEPS
 from planner.rows import ROW_KINDS, RowKind
 from planner.versioning import StaleVersion, save_versioned, stale_merge
@@ -296,7 +296,7 @@ def step_plan(project: Project, step: str, *, lists: bool = True) -> Plan:
     advisor then reads too (only the parts changed since this process last read the
     plan are read: `kept_plan_rows`). A view that loads it *before* writing calls `plan.stale()`
     after the write."""
-    parts = kept_plan_rows(project.pk)
+    parts = kept_plan_rows(project.pk, likely=step_parts(step))
     return load_plan(project, step if lists else "context", page_rows=PAGE_ROWS, parts=parts)
 
 
