@@ -8,7 +8,7 @@ so rules never have to guard against the shape of the input.
 
 import re
 from dataclasses import dataclass, field, fields
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from planner import registry
@@ -121,7 +121,8 @@ BRACKETED = re.compile(r"\s*\([^)]*\)")
 DASH_NOTE = re.compile(r"\s+[—–-]\s.*$")
 
 
-def split_services(value: str) -> list[str]:
+@lru_cache(maxsize=4096)  # a pure function of the text: a save reads every step's again
+def split_services(value: str) -> tuple[str, ...]:
     """External services written one per line or separated by commas/semicolons; a note
     in brackets or after a dash is not part of the name ("OpenAI API (summaries)",
     "Stripe - payments, Mailgun – email"), and a placeholder ("n/a", "todo") is no service."""
@@ -130,7 +131,7 @@ def split_services(value: str) -> list[str]:
     for separator in (",", ";"):
         value = value.replace(separator, "\n")
     parts = [DASH_NOTE.sub("", part).strip().rstrip("?!.") for part in value.splitlines()]
-    return [part for part in parts if part and not is_placeholder(part)]
+    return tuple(part for part in parts if part and not is_placeholder(part))
 
 
 # --- what a rule reads ---------------------------------------------------------------
