@@ -54,7 +54,8 @@ def record(
     with connection.cursor() as cursor:
         cursor.execute(insert, values)
         entry.pk = cursor.fetchone()[0]
-        cursor.execute(update, [entry.at, project.pk])
+        at = Project._meta.get_field("updated_at").get_db_prep_save(entry.at, connection)
+        cursor.execute(update, [at, project.pk])
     entry._state.adding, entry._state.db = False, connection.alias
     project.updated_at = entry.at
     return entry
