@@ -292,10 +292,10 @@ PAGE_ROWS = 25  # a list longer than this shows its first rows and a "show all" 
 
 def step_plan(project: Project, step: str, *, lists: bool = True) -> Plan:
     """What a save answers with: the step's small parts and the rows its lists show
-    (none without `lists`), from one read of the whole plan (`plan_rows`) that the
-    advisor then reads too (only the parts changed since this process last read the
-    plan are read: `kept_plan_rows`). A view that loads it *before* writing calls `plan.stale()`
-    after the write."""
+    (none without `lists`), from one read of the plan that the advisor then reads too
+    (`kept_plan_rows`: only the parts changed since this process last read the plan,
+    starting with those the step writes). A view that loads it *before* writing calls
+    `plan.stale()` after the write."""
     parts = kept_plan_rows(project.pk, likely=step_parts(step))
     return load_plan(project, step if lists else "context", page_rows=PAGE_ROWS, parts=parts)
 
