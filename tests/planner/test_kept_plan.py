@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 
 from planner.models import (
+    ROW_MODELS,
     Boundary,
     CatalogueEntry,
     Context,
@@ -41,7 +42,8 @@ def same(project, likely: tuple[str, ...] = ()) -> dict:
 def test_every_part_has_its_trigger_and_every_project_its_stamps(team, owner):
     tables = {model._meta.db_table for model, _ in PARTS.values()}
     tables |= {
-        Operation._meta.get_field(spec.name).m2m_db_table() for _, spec in LINK_PARTS.values()
+        ROW_MODELS[kind]._meta.get_field(spec.name).m2m_db_table()
+        for kind, spec in LINK_PARTS.values()
     }
     with connection.cursor() as cursor:
         cursor.execute(
