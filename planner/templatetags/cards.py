@@ -5,6 +5,7 @@
 {% row_cards kind rows %}     (rows: (row, details) pairs)
 {% technique_line line %}
 {% question_form question value %}
+{% plan_sidebar %}
 
 Level pages show up to 25 cards a list, and a card is the same few elements every
 time. Through the template engine a list of 25 entity cards cost 3.4 ms (some 40
@@ -330,3 +331,64 @@ def _csrf_input(context) -> str:
     if not token or token == "NOTPROVIDED":  # noqa: S105 (Django's marker, not a secret)
         return ""
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_escape(str(token))}">'
+
+
+SIDEBAR = """
+<nav id="plan-sidebar" class="plan-sidebar" aria-label="Plan steps"{oob}>
+  <div class="d-flex justify-content-between align-items-baseline mb-1">
+    <span class="fw-semibold">Plan progress</span><span class="small text-body-secondary">{percent}%</span>
+  </div>
+  <progress class="plan-progress w-100 mb-3" value="{percent}" max="100" aria-label="Plan progress">{percent}%</progress>
+  <ol class="list-unstyled step-list">{steps}
+  </ol>
+  <a class="btn btn-sm btn-outline-secondary w-100 mb-2" href="{findings}">All findings</a>
+</nav>
+"""  # noqa: E501
+SIDEBAR_STEP = """
+    <li>
+      <a href="{url}" class="step-link{active}"{current}>
+        <span class="status-dot status-{status}" aria-hidden="true"></span>
+        <span class="flex-grow-1">{number}{title}</span>
+        <span class="visually-hidden">({said})</span>
+        {detail}
+      </a>
+    </li>"""
+
+
+@register.simple_tag(takes_context=True)
+def plan_sidebar(context) -> SafeString:
+    """The workspace's steps with their progress (every step page draws it, and every
+    save's answer, out of band): 0.35 ms through the template engine, a tenth here."""
+    project, here = context["project"], context["step"]
+    url = _step_url(project.pk)
+    steps = "".join(
+        SIDEBAR_STEP.format(
+            url=f"{url}{_escape(s.step)}/",
+            active=" active" if s.step == here else "",
+            current=' aria-current="step"' if s.step == here else "",
+            status=_escape(s.status),
+            number="" if s.step in ("context", "core") else f"{_escape(s.step)}. ",
+            title=_escape(str(s.title)),
+            said=_escape(s.status.replace("_", "")),
+            detail=f'<span class="badge text-bg-light border">{_escape(s.detail)}</span>'
+            if s.detail
+            else "",
+        )
+        for s in context["progress"]
+    )
+    return mark_safe(  # noqa: S308 (escaped above)
+        SIDEBAR.format(
+            oob=' hx-swap-oob="true"' if context.get("oob") else "",
+            percent=_escape(str(context["percent_done"])),
+            steps=steps,
+            findings=_findings_url(project.pk),
+        )
+    )
+
+
+def _step_url(project_id: int) -> str:
+    return reverse("workspace_step", args=[project_id, "context"]).removesuffix("context/")
+
+
+def _findings_url(project_id: int) -> str:
+    return reverse("findings", args=[project_id])
