@@ -48,8 +48,7 @@ def record(
     )
     # Two plain statements: every save makes them, and the ORM's compiler cost more
     # than the rest of a save's writing.
-    insert, update = _statements()
-    fields = [f for f in Activity._meta.concrete_fields if not f.primary_key]
+    insert, update, fields = _statements()
     values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(insert, values)
@@ -62,7 +61,9 @@ def record(
 
 
 @cache
-def _statements() -> tuple[str, str]:
+def _statements() -> tuple[str, str, list]:
+    """The activity row's INSERT and the project's stamp's UPDATE, and the activity's
+    fields in the INSERT's order."""
     q = connection.ops.quote_name
     fields = [f for f in Activity._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(q(f.column) for f in fields)
@@ -72,6 +73,7 @@ def _statements() -> tuple[str, str]:
         f"INSERT INTO {q(Activity._meta.db_table)} ({columns}) VALUES ({marks}) RETURNING {pk}",  # noqa: S608
         f"UPDATE {q(Project._meta.db_table)} SET {q('updated_at')} = %s "  # noqa: S608
         f"WHERE {q(Project._meta.pk.column)} = %s",
+        fields,
     )
 
 

@@ -232,23 +232,12 @@ def kept_plan_rows(project_id: int, likely: tuple[str, ...] = ()) -> dict[str, l
         params += [project_id] * where.count("%s")
         if part in STAMPED:
             params.append(stamps.get(part) if part in before else None)
-    converters = _converters()
-    rows: dict[str, list[tuple]] = {part: [] for part in converters}
-    now: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(kept_statement(), params)
-        for part, pk, *values in cursor.fetchall():
-            if part == "stamp":
-                now[values[0]] = pk
-            else:
-                rows[part].append(_typed_row(converters[part], pk, values))
+    rows, now = _read_stamped(kept_statement(), params, _converters())
     for part, found in rows.items():
         if part in before and part in STAMPED and stamps.get(part, -1) == now.get(part, -2):
             rows[part] = before[part]  # not read: unchanged
         else:
-            found.sort(key=None if part in LINK_PARTS else itemgetter(0))
-            if found == before.get(part):
-                rows[part] = before[part]
+            rows[part] = _settled(part, found, before)
     _KEPT[project_id] = (now, rows)
     return rows
 
@@ -257,36 +246,48 @@ def _likely_rows(project_id: int, parts: tuple, stamps: dict, before: dict) -> d
     """The plan with `parts` read and every other part kept, if the stamps read in the
     same statement show those others unchanged; otherwise None."""
     converters = _converters()
-    rows: dict[str, list[tuple]] = {part: [] for part in parts}
+    sql, uses = _likely_statement(parts)
+    rows, now = _read_stamped(sql, [project_id] * uses, {p: converters[p] for p in parts})
+    for part in STAMPED:
+        if part not in rows and (part not in stamps or now.get(part) != stamps[part]):
+            return None
+    rows = {
+        part: before[part] if part not in rows else _settled(part, rows[part], before)
+        for part in converters
+    }
+    _KEPT[project_id] = (now, rows)
+    return rows
+
+
+def _read_stamped(sql: str, params: list, converters: dict) -> tuple[dict, dict[str, int]]:
+    """Run a statement of stamps ('stamp' rows: the stamp where the id goes, the part as
+    the first value) and of parts' rows: ({part: rows as read}, {part: stamp})."""
+    rows: dict[str, list[tuple]] = {part: [] for part in converters}
     now: dict[str, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_likely_statement(parts), [project_id] * _likely_uses(parts))
+        cursor.execute(sql, params)
         for part, pk, *values in cursor.fetchall():
             if part == "stamp":
                 now[values[0]] = pk
             else:
                 rows[part].append(_typed_row(converters[part], pk, values))
-    for part in STAMPED:
-        if part not in rows and (part not in stamps or now.get(part) != stamps[part]):
-            return None
-    for part in converters:
-        found = rows.get(part)
-        if found is None:
-            rows[part] = before[part]
-        else:
-            found.sort(key=None if part in LINK_PARTS else itemgetter(0))
-            if found == before.get(part):
-                rows[part] = before[part]
-    _KEPT[project_id] = (now, rows)
-    return rows
+    return rows, now
+
+
+def _settled(part: str, found: list[tuple], before: dict) -> list[tuple]:
+    """A part read again, in id order: the list kept before when it is equal to it."""
+    found.sort(key=None if part in LINK_PARTS else itemgetter(0))
+    kept = before.get(part)
+    return kept if found == kept else found
 
 
 @cache
-def _likely_statement(parts: tuple) -> str:
+def _likely_statement(parts: tuple) -> tuple[str, int]:
+    """The stamps and `parts`' rows, as `statement()` gives them (SQL, uses of the id)."""
     q = connection.ops.quote_name
     padding = ", ".join(["CAST(NULL AS TEXT)"] * (WIDTH - 1))
     branches = _branches()
-    return (
+    sql = (
         f"SELECT 'stamp', {q('stamp')}, {q('part')}, {padding} "  # noqa: S608
         f"FROM {q(PlanPart._meta.db_table)} WHERE {q('project_id')} = %s UNION ALL "
         + " UNION ALL ".join(
@@ -294,11 +295,7 @@ def _likely_statement(parts: tuple) -> str:
             for part in parts
         )
     )
-
-
-@cache
-def _likely_uses(parts: tuple) -> int:
-    return _likely_statement(parts).count("%s")
+    return sql, sql.count("%s")
 
 
 @cache

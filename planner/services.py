@@ -19,7 +19,7 @@ from planner.models import (
     ProjectFindings,
 )
 from planner.versioning import StaleVersion
-from planner.workspace import ensure_plan_rows, load_plan
+from planner.workspace import ensure_plan_rows, load_plan, percent_done
 
 
 def project_create(*, team, user: User, name: str, description: str = "") -> Project:
@@ -289,9 +289,10 @@ def finding_totals(findings: list) -> dict[str, int]:
 
 def summary_refresh(plan, findings: list) -> None:
     """Keep the dashboard's one-line view of the project in step with the plan."""
+    steps = plan.progress()
     summary = {
-        "percent": plan.percent_done(),
-        "steps": [[s.step, s.status] for s in plan.progress()],
+        "percent": percent_done(steps),
+        "steps": [[s.step, s.status] for s in steps],
         "findings": finding_totals(findings),
     }
     if summary != plan.project.summary:

@@ -121,9 +121,6 @@ class Plan:
         steps.append(StepProgress("core", STEP_TITLES["core"], core_status, f"{answered}/4"))
         return steps
 
-    def percent_done(self) -> int:
-        return percent_done(self.progress())
-
 
 def percent_done(steps: list[StepProgress]) -> int:
     """How much of the plan is done: the share of its steps complete or skipped."""
