@@ -1,8 +1,9 @@
 """The reads every signed-in request makes, without the ORM's query compiler.
 
-Each project request reads the session, then the signed-in user together with their
-memberships joined to the project (planner.access; `request.user` is made from that
-row, `user_read_already`, with all of Django's checks). Compiled by the ORM, those
+Each project request reads the session, the signed-in user and their memberships
+joined to the project in one statement (planner.access; the session's data and
+`request.user` are made from that row, `SessionStore.take` and `user_read_already`,
+with all of Django's checks). Compiled by the ORM, those
 statements cost about 1.7 ms of CPU, more than the page cache's whole answer; written
 once here as plain SQL they cost about a quarter of that (`bench/bench_inprocess.py`).
 The columns come from the models' own fields, so the statements follow every
@@ -21,6 +22,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db
 from django.db import connection, models
 from django.utils import timezone
+
+from accounts.models import Session
 
 
 @cache
@@ -117,15 +120,38 @@ class UserBackend(ModelBackend):
 
 
 class SessionStore(db.SessionStore):
-    """Django's database sessions, read with one plain statement."""
+    """Django's database sessions (accounts.models.Session, which also holds the
+    signed-in user's id), read with one plain statement, or with none when the access
+    check's statement read the session already (`take`)."""
+
+    @classmethod
+    def get_model_class(cls):
+        return Session
+
+    def create_model_instance(self, data):
+        session = super().create_model_instance(data)
+        user_id = data.get(SESSION_KEY)
+        session.user_id = None if user_id is None else get_user_model()._meta.pk.to_python(user_id)
+        return session
+
+    def take(self, session_data: str) -> None:
+        """The session's data as a statement that read more beside it found it: the
+        session is not read again (the cookie named the key that statement matched)."""
+        self._session_cache = self.decode(session_data)
+        self.accessed = True
 
     def _get_session_from_db(self):
         rows = fetch(
             f"SELECT session_data FROM {table(self.model)} "  # noqa: S608
             "WHERE session_key = %s AND expire_date > %s",
-            [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
+            [self.session_key, now_value()],
         )
         if not rows:
             self._session_key = None
             return None
         return self.model(session_key=self.session_key, session_data=rows[0][0])
+
+
+def now_value():
+    """Now, as a statement's parameter compares it with a session's expiry."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())

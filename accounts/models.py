@@ -1,9 +1,11 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 
@@ -57,6 +59,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+
+class Session(AbstractBaseSession):
+    """Django's database session, with the signed-in user beside the data: a project
+    request reads its session, user, memberships and project in one statement
+    (planner.access). The data stays the authority; `user` only copies what it says
+    (accounts.lean.SessionStore writes both), and a deleted user's sessions go too."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        return import_module(settings.SESSION_ENGINE).SessionStore
 
     def personal_team(self) -> "Team":
         return self.teams.filter(personal=True, membership__role=Role.OWNER).first()

@@ -226,7 +226,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--only", default="", help="comma-separated name prefixes")
-    parser.add_argument("--profile", default="", help="profile this target (cProfile, top 25)")
+    parser.add_argument(
+        "--profile", default="", help="profile this target (CPU; PROFILE_SORT, PROFILE_FILTER)"
+    )
     parser.add_argument("--sql", default="", help="print the statements this target runs")
     parser.add_argument(
         "--team-catalogue",
@@ -290,15 +292,14 @@ def profile(fn, runs: int, sort: str = os.environ.get("PROFILE_SORT", "tottime")
     import pstats
 
     fn(0) if not getattr(fn, "prepare", None) else fn(0, fn.prepare(0))
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)  # CPU, not time waiting on the database
     for n in range(runs):
         args = fn.prepare(n) if getattr(fn, "prepare", None) else None
         profiler.enable()
         fn(n, args) if args is not None else fn(n)
         profiler.disable()
     stats = pstats.Stats(profiler).sort_stats(sort)
-    stats.print_stats(45)
-    stats.print_callers("sub")
+    stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 45)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest
 
-from accounts.lean import columns, fetch, instances, session_user_id, table, user_read_already
+from accounts.lean import (
+    columns,
+    fetch,
+    instances,
+    now_value,
+    session_user_id,
+    table,
+    user_read_already,
+)
 from accounts.login import login_redirect
-from accounts.models import Membership, Role, Team, User
+from accounts.models import Membership, Role, Session, Team, User
 from planner.models import Project
 
 ROLE_MESSAGES = {
@@ -36,17 +44,21 @@ def _access_sql() -> str:
 
 
 @cache
-def _user_access_sql() -> str:
-    """The same, led by the user's row: the user, then each membership (none: NULLs)."""
-    user, membership, team, project = (table(m) for m in (User, Membership, Team, Project))
+def _session_access_sql() -> str:
+    """The same, led by the session's row: its data, its user, then each membership of
+    the user (none: NULLs)."""
+    session, user, membership, team, project = (
+        table(m) for m in (Session, User, Membership, Team, Project)
+    )
     pk = connection.ops.quote_name(User._meta.pk.column)
     return (
-        f"SELECT {columns(User, 'u')}, {columns(Membership, 'm')}, {columns(Team, 't')}, "  # noqa: S608
-        f"{columns(Project, 'p')} FROM {user} u "
+        f"SELECT s.session_data, {columns(User, 'u')}, {columns(Membership, 'm')}, "  # noqa: S608
+        f"{columns(Team, 't')}, {columns(Project, 'p')} FROM {session} s "
+        f"JOIN {user} u ON u.{pk} = s.user_id "
         f"LEFT JOIN {membership} m ON m.user_id = u.{pk} "
         f"LEFT JOIN {team} t ON t.id = m.team_id "
         f"LEFT JOIN {project} p ON p.team_id = t.id AND p.id = %s "
-        f"WHERE u.{pk} = %s ORDER BY t.name, m.team_id"
+        "WHERE s.session_key = %s AND s.expire_date > %s ORDER BY t.name, m.team_id"
     )
 
 
@@ -100,16 +112,20 @@ def checked_access(
 
 
 def _signed_in_access(request: HttpRequest, project_id: int) -> tuple:
-    """The session's user with their memberships and this project in one statement,
-    before `request.user` is read: Django then makes the user from this row
-    (`lean.user_read_already`) instead of reading it again. Answers (access, user),
-    or (None, None) when the session names no user that exists."""
-    user_id = session_user_id(request)
-    rows = fetch(_user_access_sql(), [project_id, user_id]) if user_id is not None else []
+    """The session, its user with their memberships and this project in one statement,
+    before `request.user` is read: Django then takes the session's data and makes the
+    user from this row (`SessionStore.take`, `lean.user_read_already`) instead of
+    reading them again. Answers (access, user), or (None, None) when there is no such
+    session or it names no user that exists (Django reads the session itself then)."""
+    key = request.session.session_key
+    rows = fetch(_session_access_sql(), [project_id, key, now_value()]) if key else []
     if not rows:
         return None, None
-    found = [instances(row, User, Membership, Team, Project) for row in rows]
+    request.session.take(rows[0][0])
+    found = [instances(row[1:], User, Membership, Team, Project) for row in rows]
     user = found[0][0]
+    if session_user_id(request) != user.pk:  # the copy beside the data is out of date
+        return None, None
     with user_read_already(user):
         signed_in = request.user.is_authenticated  # Django's checks, on this row
     return (_access_of(cut[1:] for cut in found), user) if signed_in else (None, None)

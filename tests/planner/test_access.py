@@ -188,13 +188,16 @@ def test_the_user_read_with_the_access_query_passes_djangos_checks(project, owne
     """A project request reads the session's user together with their access (one
     statement, `access._signed_in_access`); Django still decides who is signed in: a
     deactivated user, a changed password (another session's hash), a deleted user and
-    a session without a user are all sent to log in, and an outsider still gets 404."""
+    a session without a user are all sent to log in, and an outsider still gets 404.
+    The same statement reads the session itself."""
     url = reverse("workspace_step", args=[project.pk, "1"])
     client = client_for(owner)
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
-    users = [q["sql"] for q in captured if q["sql"].startswith('SELECT u."id"')]
-    assert len(users) == 1 and '"accounts_membership"' in users[0]  # one read, not two
+    # One read of the session, the user and the access, not three.
+    users = [q["sql"] for q in captured if '"accounts_user"' in q["sql"]]
+    assert len(users) == 1 and '"accounts_membership"' in users[0]
+    assert [q for q in captured if '"accounts_session"' in q["sql"]] == captured[:1]
 
     owner.is_active = False
     owner.save()

@@ -32,10 +32,10 @@ def opened(project, owner_client):
     return poll_url(html)
 
 
-def test_nothing_changed_is_204_in_two_queries(
+def test_nothing_changed_is_204_in_one_query(
     project, opened, owner_client, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(2):  # the session; the user with their access
+    with django_assert_max_num_queries(1):  # the session with its user and their access
         response = owner_client.get(opened, **HTMX)
     assert response.status_code == 204 and response.content == b""
 
@@ -80,7 +80,7 @@ def test_a_changed_poll_costs_one_query_more_whatever_the_log(
     for i in range(60):
         Boundary.objects.create(project=project, name=f"B{i}")
         activity.record(project=project, user=None, summary=f"added {i}", step="2")
-    assert count(lambda: owner_client.get(opened, **HTMX)) == few == 3
+    assert count(lambda: owner_client.get(opened, **HTMX)) == few == 2
 
 
 def test_outsiders_get_404_and_an_unknown_step_too(project, opened, outsider_client, owner_client):

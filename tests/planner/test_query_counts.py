@@ -24,10 +24,10 @@ from tests.planner.plans import fill_plan
 
 STEPS = ["context", "1", "2", "3", "4", "5", "6", "core"]
 MAX_QUERIES = 45
-# Issue 8's ceilings. A render: the session, the user with their access (one statement),
+# Issue 8's ceilings. A render: the session with its user and their access (one statement),
 # the plan's small parts and every list's count (1, `plan_rows.small_rows`), its step's
 # findings, its open comment threads and its lists (Level 3's operations prefetch their
-# two lists of references). A save: the session, the user with their access, the row,
+# two lists of references). A save: the session with its user and their access, the row,
 # its write, the activity and the project's `updated_at`, then one read of the whole
 # plan (`plan_rows`, shared by the advisor and the cards of lists that show no other
 # rows), the lists the answer shows (none for most saves: `workspace.StepRows` reads a

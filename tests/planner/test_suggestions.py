@@ -165,8 +165,8 @@ def test_the_page_reads_the_plan_in_a_fixed_number_of_queries(
     large = fill_plan(make_project(team, name="Large", created_by=owner), rows=120)
     assert JourneyStep.objects.filter(project=large).count() == 120
     for project in (small, large):
-        # the session, the user with their access, the whole plan in one statement
-        with django_assert_num_queries(3):
+        # the session with its user and their access, the whole plan in one statement
+        with django_assert_num_queries(2):
             owner_client.get(reverse("suggestions", args=[project.pk]))
 
 
