@@ -27,7 +27,25 @@ EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
 SHOWN_CHARS = 500  # a long answer's before and after are kept to this many characters
 
 
-def record(
+def record(**details) -> Activity:
+    """Log a change and move the project's `updated_at` (the plan's version). Takes
+    `entry`'s arguments."""
+    return write(entry(**details))
+
+
+def write(logged: Activity) -> Activity:
+    """Write a log entry and move the plan's version."""
+    # Two plain statements: every save makes them, and the ORM's compiler cost more
+    # than the rest of a save's writing.
+    insert, update, fields = _statements()
+    with connection.cursor() as cursor:
+        cursor.execute(insert, _values(logged, fields))
+        pk = cursor.fetchone()[0]
+        cursor.execute(update, [_moment(logged), logged.project_id])
+    return written(logged, pk)
+
+
+def entry(
     *,
     project: Project,
     user,
@@ -36,8 +54,8 @@ def record(
     target: str = "",
     changes: Iterable = (),
 ) -> Activity:
-    """Log a change and move the project's `updated_at` (the plan's version)."""
-    entry = Activity(
+    """A log entry, not written yet (`record` writes one; `along` writes one with a row)."""
+    return Activity(
         project=project,
         user=user,
         summary=summary[:300],
@@ -46,18 +64,31 @@ def record(
         target=target[:200],
         changes=[[label, clip(before), clip(after)] for label, before, after in changes],
     )
-    # Two plain statements: every save makes them, and the ORM's compiler cost more
-    # than the rest of a save's writing.
-    insert, update, fields = _statements()
-    values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(insert, values)
-        entry.pk = cursor.fetchone()[0]
-        at = Project._meta.get_field("updated_at").get_db_prep_save(entry.at, connection)
-        cursor.execute(update, [at, project.pk])
-    entry._state.adding, entry._state.db = False, connection.alias
-    project.updated_at = entry.at
-    return entry
+
+
+def along(write: str, params: list, logged: Activity) -> tuple[str, list]:
+    """`write`, an UPDATE of one row, with the log entry and the plan's version, as one
+    statement (PostgreSQL's data-modifying WITH): the entry is written and the version
+    moved only if the row was. It answers one row, the entry's id, or none. One
+    statement is atomic by itself: no BEGIN and COMMIT around a save."""
+    fields = _statements()[2]
+    sql = f"WITH saved AS ({write} RETURNING 1), {_along()}"
+    return sql, [*params, *_values(logged, fields), _moment(logged), logged.project_id]
+
+
+def written(logged: Activity, pk: int) -> Activity:
+    logged.pk = pk
+    logged._state.adding, logged._state.db = False, connection.alias
+    logged.project.updated_at = logged.at
+    return logged
+
+
+def _values(logged: Activity, fields: list) -> list:
+    return [f.get_db_prep_save(getattr(logged, f.attname), connection) for f in fields]
+
+
+def _moment(logged: Activity):
+    return Project._meta.get_field("updated_at").get_db_prep_save(logged.at, connection)
 
 
 @cache
@@ -74,6 +105,24 @@ def _statements() -> tuple[str, str, list]:
         f"UPDATE {q(Project._meta.db_table)} SET {q('updated_at')} = %s "  # noqa: S608
         f"WHERE {q(Project._meta.pk.column)} = %s",
         fields,
+    )
+
+
+@cache
+def _along() -> str:
+    """`along`'s entry and version: each value cast to its column's type, as a SELECT
+    from the saved row (none when the row was not saved) leaves it untyped."""
+    q = connection.ops.quote_name
+    fields = _statements()[2]
+    columns = ", ".join(q(f.column) for f in fields)
+    values = ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields)
+    pk = q(Activity._meta.pk.column)
+    return (
+        f"logged AS (INSERT INTO {q(Activity._meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT {values} FROM saved RETURNING {pk} AS id) "
+        f"UPDATE {q(Project._meta.db_table)} SET {q('updated_at')} = %s "
+        f"WHERE {q(Project._meta.pk.column)} = %s AND EXISTS (SELECT 1 FROM saved) "
+        "RETURNING (SELECT id FROM logged)"
     )
 
 

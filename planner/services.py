@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from contextlib import nullcontext
 
 from django.db import connection, transaction
 
@@ -18,7 +19,7 @@ from planner.models import (
     Project,
     ProjectFindings,
 )
-from planner.versioning import StaleVersion
+from planner.versioning import StaleVersion, save_versioned
 from planner.workspace import ensure_plan_rows, load_plan, percent_done
 
 
@@ -34,7 +35,13 @@ def project_create(*, team, user: User, name: str, description: str = "") -> Pro
 
 def level_locked(project: Project, number: int) -> LevelAnswer:
     """The level's answer row, locked for this transaction (created if it was missing)."""
-    rows = LevelAnswer.objects.select_for_update().filter(project=project, level=number)
+    return level_row(project, number, lock=True)
+
+
+def level_row(project: Project, number: int, *, lock: bool = False) -> LevelAnswer:
+    """The level's answer row as it stands (created if it was missing)."""
+    rows = LevelAnswer.objects.filter(project=project, level=number)
+    rows = rows.select_for_update() if lock else rows
     answer = rows.first()
     if answer is None:
         ensure_plan_rows(project)
@@ -54,27 +61,39 @@ def level_answer_save(
     level since, the save still goes through when *this* question is exactly as
     the person found it (they edited different questions); otherwise it is
     refused with the current text, so nothing is overwritten unseen.
+
+    The level is written only at the version just read (`save_versioned`: the answer,
+    its log entry and the plan's version in one statement, no lock held); a save
+    landing in between sends it round again, to read and decide afresh. The last
+    round waits for the row's lock, so a busy level still takes every save.
     """
-    with transaction.atomic():
-        answer = level_locked(project, level.number)
-        current = answer.answers.get(key, "")
-        question = next((q.label for q in level.questions if q.key == key), key)
-        if answer.version != version and current != original and current != value:
-            raise StaleVersion(answer)
-        answer.answers = {**answer.answers, key: value}
-        if answer.status == LevelStatus.NOT_STARTED and value.strip():
-            answer.status = LevelStatus.IN_PROGRESS
-        answer.version += 1
-        answer.save(update_fields=["answers", "status", "version"])
-        activity.record(
-            project=project,
-            user=user,
-            summary=f"answered “{question}” in Level {level.number}",
-            step=level.step,
-            target=question,
-            changes=activity.diff({question: current}, {question: value}),
-        )
-    return answer
+    question = next((q.label for q in level.questions if q.key == key), key)
+    for attempt in range(ANSWER_ATTEMPTS):
+        locked = attempt == ANSWER_ATTEMPTS - 1
+        with transaction.atomic() if locked else nullcontext():
+            answer = level_row(project, level.number, lock=locked)
+            current, read = answer.answers.get(key, ""), answer.version
+            if read != version and current != original and current != value:
+                raise StaleVersion(answer)
+            answer.answers = {**answer.answers, key: value}
+            if answer.status == LevelStatus.NOT_STARTED and value.strip():
+                answer.status = LevelStatus.IN_PROGRESS
+            logged = activity.entry(
+                project=project,
+                user=user,
+                summary=f"answered “{question}” in Level {level.number}",
+                step=level.step,
+                target=question,
+                changes=activity.diff({question: current}, {question: value}),
+            )
+            try:
+                save_versioned(answer, read, ["answers", "status"], logged)
+            except StaleVersion:
+                continue
+            return answer
+
+
+ANSWER_ATTEMPTS = 3
 
 
 def level_status_set(

@@ -1,11 +1,15 @@
 """Optimistic concurrency for plan rows: a save names the version it edited, and a save
 made from an older version merges field by field."""
 
+from contextlib import nullcontext
+
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils.choices import flatten_choices
 
+from planner import activity
+from planner.models import Activity
 from planner.rows import field_text
 
 
@@ -17,12 +21,20 @@ class StaleVersion(Exception):
         super().__init__("This was changed by someone else since you opened it.")
 
 
-def save_versioned(instance: models.Model, expected_version: int, fields: list[str]) -> None:
+def save_versioned(
+    instance: models.Model,
+    expected_version: int,
+    fields: list[str],
+    logged: Activity | None = None,
+) -> None:
     """Write `fields` of `instance` only if the stored version is still `expected_version`.
 
     One conditional UPDATE: two clients saving from the same version cannot
     both win. On success `instance.version` is the new version; on a conflict
     `StaleVersion.current` holds the row as it now stands (None if deleted).
+    With `logged`, the same statement writes that log entry and moves the plan's
+    version, only if the row was written (`activity.along`); elsewhere than on
+    PostgreSQL two more statements follow, in a transaction with the row's.
     """
     model = type(instance)
     meta, q = model._meta, connection.ops.quote_name
@@ -35,14 +47,24 @@ def save_versioned(instance: models.Model, expected_version: int, fields: list[s
         f"WHERE {q(meta.pk.column)} = %s AND {q('version')} = %s"
     )
     params = [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in columns]
+    params += [instance.pk, expected_version]
+    along = logged is not None and connection.vendor == "postgresql"
+    if along:
+        sql, params = activity.along(sql, params, logged)
     # One statement is atomic by itself: no savepoint around it (callers that write
-    # more than this row open their own transaction).
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, instance.pk, expected_version])
-        updated = cursor.rowcount
-    if not updated:
-        raise StaleVersion(model.objects.filter(pk=instance.pk).first())
-    instance.version = expected_version + 1
+    # more than this row open their own transaction; so does a log entry written apart).
+    with transaction.atomic() if logged is not None and not along else nullcontext():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            updated = cursor.rowcount
+            entry = cursor.fetchone() if along and updated else None
+        if not updated:
+            raise StaleVersion(model.objects.filter(pk=instance.pk).first())
+        instance.version = expected_version + 1
+        if entry is not None:
+            activity.written(logged, entry[0])
+        elif logged is not None:
+            activity.write(logged)
 
 
 def stale_merge(form, current: models.Model, **form_kwargs):

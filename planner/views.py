@@ -4,7 +4,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +25,7 @@ from planner.examples import example_list
 from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
 from planner.models import (
+    Activity,
     CatalogueEntry,
     Context,
     CoreQuestion,
@@ -379,8 +380,10 @@ def respond(
     return HttpResponse(html, status=status)
 
 
-def save_form(form) -> bool:
+def save_form(form, logged=None) -> bool:
     """Save a valid versioned form: refused (StaleVersion) if the row changed meanwhile.
+    `logged(form)`, for an existing row without lists of references (`logs_along`),
+    makes the log entry its statement writes too (`versioning.save_versioned`).
 
     Returns False, with the reason on the form, when the database refuses the row
     (someone saved one with the same name a moment ago); nothing is saved then.
@@ -389,15 +392,16 @@ def save_form(form) -> bool:
     links = [n for n in form.Meta.fields if instance._meta.get_field(n).many_to_many]
     fields = [n for n in form.Meta.fields if n not in links]
     fields += getattr(form, "instance_fields", [])
-    # A row alone is one statement, atomic by itself (a refused one marks the caller's
-    # transaction for rollback: nothing else is written then). With lists of references
-    # the writes go together, in a savepoint of their own.
+    # A row alone is one statement, atomic by itself. With lists of references the
+    # writes go together, in a savepoint of their own; inside a caller's transaction a
+    # savepoint keeps a refused row from spoiling it.
     try:
-        with transaction.atomic() if links else nullcontext():
+        with transaction.atomic() if links or connection.in_atomic_block else nullcontext():
             if instance.pk is None:
                 form.save()
                 return True
-            save_versioned(instance, form.cleaned_data.get("version") or 0, fields)
+            version = form.cleaned_data.get("version") or 0
+            save_versioned(instance, version, fields, logged(form) if logged else None)
             for name in links:
                 chosen = form.cleaned_data[name]  # read already, to validate them
                 linked = getattr(instance, name)
@@ -418,6 +422,17 @@ def save_form(form) -> bool:
         )
         return False
     return True
+
+
+def logs_along(form) -> bool:
+    """Whether the row's write can carry its log entry (`save_form`'s `logged`): an
+    existing row without lists of references, on PostgreSQL."""
+    instance = form.instance
+    return (
+        connection.vendor == "postgresql"
+        and instance.pk is not None
+        and not any(instance._meta.get_field(n).many_to_many for n in form.Meta.fields)
+    )
 
 
 MERGE_ATTEMPTS = 3
@@ -448,21 +463,26 @@ def save_merging(form, write=save_form, **form_kwargs) -> tuple:
 
 def save_recorded(request: HttpRequest, project: Project, form, write=save_form, **where) -> tuple:
     """Validate the bound form, then `save_merging` and the activity entry (with the fields
-    the save changed) in one transaction. The row is read for "before" ahead of
-    validation, which writes the submitted values into it."""
+    the save changed) together: in one statement where `logs_along`, otherwise in one
+    transaction. The row is read for "before" ahead of validation, which writes the
+    submitted values into it."""
     before = activity.snapshot(form.instance, activity.form_fields(form))
     if not form.is_valid():
         return form, INVALID
+    form_kwargs = where.pop("form_kwargs", {})
+
+    def logged(form) -> Activity:
+        after = activity.snapshot(form.instance, activity.form_fields(form))
+        changes = activity.diff(before, after)
+        details = {"target": str(form.instance), **where}
+        return activity.entry(project=project, user=request.user, changes=changes, **details)
+
+    if write is save_form and logs_along(form):
+        return save_merging(form, partial(save_form, logged=logged), project=project, **form_kwargs)
     with transaction.atomic():
-        form, status = save_merging(form, write, project=project, **where.pop("form_kwargs", {}))
+        form, status = save_merging(form, write, project=project, **form_kwargs)
         if status == 200:
-            after = activity.snapshot(form.instance, activity.form_fields(form))
-            activity.record(
-                project=project,
-                user=request.user,
-                changes=activity.diff(before, after),
-                **{"target": str(form.instance), **where},
-            )
+            activity.write(logged(form))
     return form, status
 
 

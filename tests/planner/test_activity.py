@@ -5,12 +5,16 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planner import activity
 from planner.importing import plan_import
-from planner.models import Activity, Boundary, Entity, Operation
+from planner.models import Activity, Boundary, Entity, Operation, Project
+from planner.rows import ROW_KINDS
 from planner.sharing import share_link_create, share_link_revoke
+from planner.views import save_form
 from tests.conftest import make_project, make_user
 from tests.planner.plans import fill_plan
 from tests.planner.test_query_counts import count, save_requests
@@ -102,6 +106,44 @@ def test_a_conflicting_save_records_nothing(filled, editor_client, owner_client)
     clash = {**data, f"{prefix}-name": "Mine", f"{prefix}-initial-name": "Boundary 0"}
     assert editor_client.post(url, clash, **HTMX).status_code == 409
     assert Activity.objects.count() == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a data-modifying WITH")
+@pytest.mark.django_db(transaction=True)  # as in production: no transaction around the test
+@pytest.mark.parametrize("path", ["row edit", "context", "core answer"])
+def test_an_edit_writes_its_row_entry_and_version_in_one_statement(path, filled, editor_client):
+    """An existing row without lists of references is saved, logged and the plan's
+    version moved by one statement (`activity.along`): no transaction around it."""
+    url, data = save_requests(filled)[path]
+    with CaptureQueriesContext(connection) as captured:
+        assert editor_client.post(url, data, **HTMX).status_code == 200
+    writes = [q["sql"] for q in captured if '"planner_activity"' in q["sql"]]
+    assert len(writes) == 1 and writes[0].startswith("WITH saved AS (UPDATE")
+    assert '"planner_project"' in writes[0]
+    assert not [q for q in captured if q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT"))]
+
+
+def test_a_row_refused_by_the_database_writes_nothing_and_the_request_goes_on(
+    filled, editor, owner
+):
+    """Someone takes the name between validation and the write: nothing is written,
+    neither the row nor its entry, and the connection still answers."""
+    row, other = Boundary.objects.filter(project=filled).order_by("pk")[:2]
+    name = row.name
+    form = ROW_KINDS["boundary"].form(
+        {"b-name": "Taken", "b-responsibility": "", "b-reason": "", "b-version": row.version},
+        instance=row,
+        project=filled,
+        prefix="b",
+    )
+    assert form.is_valid(), form.errors
+    Boundary.objects.filter(pk=other.pk).update(name="Taken")
+    before = (Activity.objects.count(), Project.objects.get(pk=filled.pk).updated_at)
+    entry = activity.entry(project=filled, user=editor, summary="edited boundary")
+    assert save_form(form, logged=lambda form: entry) is False
+    assert "a moment ago" in str(form.non_field_errors())
+    assert (Activity.objects.count(), Project.objects.get(pk=filled.pk).updated_at) == before
+    assert Boundary.objects.get(pk=row.pk).name == name and entry.pk is None
 
 
 def test_dismissing_and_restoring_a_finding_are_recorded(filled, editor_client):
