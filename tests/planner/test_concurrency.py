@@ -21,6 +21,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def at_once(target, values) -> None:
+    """`target(value)` for each value, each in its own thread; back when all are done."""
+    threads = [threading.Thread(target=target, args=(value,)) for value in values]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_interleaved_saves_from_the_same_version_never_both_win():
     team = make_team("T", owner=make_user("t@example.com"))
@@ -40,11 +49,7 @@ def test_interleaved_saves_from_the_same_version_never_both_win():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save, args=(n,)) for n in ("Alice's", "Bob's")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(save, ("Alice's", "Bob's"))
     outcomes = sorted(kind for kind, _ in results)
     assert outcomes == ["refused", "saved"]
     winner = next(name for kind, name in results if kind == "saved")
@@ -106,11 +111,7 @@ def test_saves_that_carry_their_log_entry_write_it_only_when_they_win():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save, args=(n,)) for n in ("Alice's", "Bob's")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(save, ("Alice's", "Bob's"))
     (won,) = results
     (logged,) = Activity.objects.filter(project=project)
     assert (logged.pk, logged.summary) == (won.pk, won.summary)
@@ -151,11 +152,7 @@ def test_answers_to_different_questions_saved_at_once_all_land():
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=save, args=(key,)) for key in keys]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        at_once(save, keys)
         stored = LevelAnswer.objects.get(project=project, level=1)
         assert refused == []
         assert stored.version == start.version + len(keys)
