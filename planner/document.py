@@ -15,7 +15,7 @@ a document moves between installations and reads well in a diff.
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -100,7 +100,9 @@ def advisor_plan(project: Project, rows: dict[str, list] | None = None) -> Plan:
     are unchanged: read-only (`MappingProxyType`), since every plan of this process
     shares it. A whole list is the one made last time for this plan while what it is
     made from (its own rows, and the names of those it names) is unchanged: with the
-    parts `kept_plan_rows` did not read again, that is known by identity."""
+    parts `kept_plan_rows` did not read again, that is known by identity. In a list
+    whose rows changed, a row whose very tuple `kept_plan_rows` kept keeps its advisor
+    row too, while the names it reads are unchanged."""
     rows = rows if rows is not None else kept_plan_rows(project.pk)
     if len(_ADVISOR_ROWS) > ADVISOR_ROWS_KEPT:
         _ADVISOR_ROWS.clear()
@@ -113,12 +115,21 @@ def advisor_plan(project: Project, rows: dict[str, list] | None = None) -> Plan:
         if kind.key in made_before and lists.unchanged(kind.key, before):
             made[kind.key] = made_before[kind.key]
             continue
+        # Only some rows changed (`kept_plan_rows` keeps the others' very tuples) and
+        # none of the rows they name: those others keep their advisor rows.
+        kept = {}
+        if kind.key in made_before and lists.unchanged(kind.key, before, rows=False):
+            kept = dict(zip(map(id, before.rows[kind.key]), made_before[kind.key], strict=True))
         out = made[kind.key] = []
-        for values in lists.values(kind):
-            row = _ADVISOR_ROWS.get((kind.key, values))
+        resolved = lists.resolver(kind)
+        for raw in lists.rows[kind.key]:
+            row = kept.get(id(raw))
             if row is None:
-                row = MappingProxyType(advisor_row(kind.key, lists.document_row(kind, values)))
-                _ADVISOR_ROWS[(kind.key, values)] = row
+                values = resolved(raw)
+                row = _ADVISOR_ROWS.get((kind.key, values))
+                if row is None:
+                    row = advisor_row(kind.key, lists.document_row(kind, values))
+                    row = _ADVISOR_ROWS[(kind.key, values)] = MappingProxyType(row)
             out.append(row)
     _MADE[project.pk] = (lists, made)
     head = {**_document_head(project, rows), **_document_tail(project, rows, lists)}
@@ -207,19 +218,26 @@ class _Lists:
                 by_row.setdefault(pk, []).append(names[spec.ref][ref])
             self.linked[key] = {pk: tuple(refs) for pk, refs in by_row.items()}
 
-    def unchanged(self, kind: str, before: "_Lists | None") -> bool:
-        """Whether `kind`'s list is made from what `before`'s was: its own rows and
-        lists of references, and the same names and slugs for the rows it refers to."""
+    def unchanged(self, kind: str, before: "_Lists | None", rows: bool = True) -> bool:
+        """Whether `kind`'s list is made from what `before`'s was: its own rows (unless
+        not `rows`) and lists of references, and the same names and slugs for the rows
+        it refers to."""
         if before is None:
             return False
         own, named = _list_inputs(kind)
-        if any(self.rows[part] is not before.rows[part] for part in own):
+        if any(self.rows[part] is not before.rows[part] for part in own if rows or part != kind):
             return False
         if any(self.names[other] is not before.names[other] for other in named):
             return False
         return self.slugs is before.slugs or self.slugs == before.slugs
 
     def values(self, kind: registry.RowKind) -> Iterator[tuple]:
+        """Each row of `kind` with its references resolved."""
+        return map(self.resolver(kind), self.rows[kind.key])
+
+    def resolver(self, kind: registry.RowKind) -> Callable[[tuple], tuple]:
+        """What resolves a row of `kind` (a `plan_rows` tuple): its values, each
+        reference as a name (or slug) and its lists of references as names."""
         fields = stored_fields(kind.key)
         resolve = [
             (i, self.slugs if f.ref in ("pattern", "technique") else self.names[f.ref])
@@ -228,7 +246,9 @@ class _Lists:
         ]
         lists = [self.linked[(kind.key, f.name)] for f in kind.fields if f.type == "refs"]
         count = len(fields)
-        for pk, *stored in self.rows[kind.key]:
+
+        def resolved(raw: tuple) -> tuple:
+            pk, *stored = raw
             for i, lookup in resolve:
                 if stored[i] is not None:
                     stored[i] = lookup[stored[i]]
@@ -238,7 +258,9 @@ class _Lists:
                 extra += (
                     next(((k, self.names[k][ref]) for k, ref in revealed if ref is not None), None),
                 )
-            yield (*stored[:count], *extra)
+            return (*stored[:count], *extra)
+
+        return resolved
 
     def document_row(self, kind: registry.RowKind, values: tuple) -> dict[str, Any]:
         """A row of the document's list from its resolved values."""

@@ -485,6 +485,11 @@ class PlanPart(models.Model):
     project_id = models.BigIntegerField()
     part = models.CharField(max_length=40)
     stamp = models.BigIntegerField()
+    # How many rows the part has (its table's; not kept for lists of references). Each
+    # row of a part's table carries the stamp of its last insert or update too, in a
+    # column only PostgreSQL has (migration 0013): a process reads again only the rows
+    # stamped after its last read, and this count tells it whether any was deleted.
+    rows = models.IntegerField(db_default=0)
 
     class Meta:
         constraints = [

@@ -176,44 +176,69 @@ def plan_rows(project_id: int) -> dict[str, list[tuple]]:
     return rows
 
 
-# The plan as this process last read it, by project: each part's stamp, and its rows.
-_KEPT: dict[int, tuple[dict[str, int], dict[str, list[tuple]]]] = {}
+# The plan as this process last read it, by project: each part's stamp and row count
+# (`PlanPart`), its rows, and whether it was read outside a transaction.
+_KEPT: dict[int, tuple[dict[str, int], dict[str, int], dict[str, list[tuple]], bool]] = {}
 KEPT_PLANS = 50  # plans (each holds its rows); then the dictionary starts afresh
 STAMPED = (*PARTS, *LINK_PARTS)  # the parts with a stamp: all but the catalogue entries
+# The parts whose rows carry a stamp too (migration 0013): after a change only the
+# rows stamped since are read. A list of references is read whole.
+ROW_STAMPED = tuple(PARTS)
+WHOLE = -1  # below every row's stamp: the whole part
+
+
+def _stamps_branch() -> str:
+    """The plan's stamps as rows of the statements below: 'stamp', the stamp where the
+    id goes, then the part and its row count."""
+    q = connection.ops.quote_name
+    padding = ", ".join(["CAST(NULL AS TEXT)"] * (WIDTH - 2))
+    return (
+        f"SELECT 'stamp', {q('stamp')}, {q('part')}, CAST({q('rows')} AS TEXT), {padding} "  # noqa: S608
+        f"FROM {q(PlanPart._meta.db_table)} WHERE {q('project_id')} = %s"
+    )
+
+
+def _since(part: str, where: str) -> str:
+    """A part's FROM … WHERE …, for its rows stamped after a given stamp (one more
+    parameter) when its rows carry stamps."""
+    return (
+        f"{where} AND {connection.ops.quote_name('stamp')} > %s" if part in ROW_STAMPED else where
+    )
 
 
 @cache
 def kept_statement() -> str:
-    """`statement()`, with the plan's stamps first (`PlanPart`), and each part's rows
-    only when its stamp differs from the one given for it (NULL: read it). The catalogue
-    entries have no stamp: they are read every time. Parameters: the project's id, then
-    per part its own, and the stamp expected."""
-    q = connection.ops.quote_name
-    padding = ", ".join(["CAST(NULL AS TEXT)"] * (WIDTH - 1))
-    stamps = (
-        f"SELECT {q('part')}, {q('stamp')} FROM {q(PlanPart._meta.db_table)} "  # noqa: S608
-        f"WHERE {q('project_id')} = %s"
-    )
+    """`statement()`, with the plan's stamps first (`PlanPart`), then of each part with
+    stamped rows the rows stamped after the stamp given for it (WHOLE: every row), and
+    each list of references only when its stamp differs from the one given for it (NULL:
+    read it). The catalogue entries have no stamp: they are read every time. Parameters:
+    the project's id, then per part its own, and the stamp."""
     branches = []
     for part, (columns, where) in _branches().items():
-        if part in STAMPED:
+        if part in LINK_PARTS:
             stamp = f"SELECT stamp FROM stamps WHERE part = '{part}'"  # noqa: S608
             where += f" AND ((({stamp}) = %s) IS NOT TRUE)"
-        branches.append(f"SELECT '{part}', {columns} {where}")  # noqa: S608
+        branches.append(f"SELECT '{part}', {columns} {_since(part, where)}")  # noqa: S608
+    stamps = _stamps_branch().replace("SELECT 'stamp', ", "SELECT ", 1)
     return (
         f"WITH stamps AS MATERIALIZED ({stamps}) "  # noqa: S608
-        f"SELECT 'stamp', stamp, part, {padding} FROM stamps UNION ALL "
-        + " UNION ALL ".join(branches)
+        "SELECT 'stamp', * FROM stamps UNION ALL " + " UNION ALL ".join(branches)
     )
 
 
 def kept_plan_rows(project_id: int, likely: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
-    """`plan_rows`, in one statement too, but reading only the parts whose stamps moved
-    since this process last read the plan, whoever changed them (`PlanPart`: database
-    triggers stamp every change): the others, and any part read again equal, are the
-    very lists kept from then, so the advisor knows them unchanged by identity. The
-    lists are shared: read them, never change them. Without PostgreSQL (no triggers)
-    it is `plan_rows`.
+    """`plan_rows`, in one statement too, but reading only what changed since this
+    process last read the plan, whoever changed it (database triggers stamp every
+    change, `PlanPart` and migration 0013): the rows stamped since of a part's table,
+    and a list of references whole when its stamp moved. A part's other rows, and a
+    part with no change, are the very tuples and lists kept from then, so the advisor
+    knows them unchanged by identity. The lists are shared: read them, never change
+    them. A part that lost rows (its count says so) is read whole, in one more
+    statement. Without PostgreSQL (no triggers) it is `plan_rows`.
+
+    Rows read inside a transaction may be rolled back after: a plan kept from such a
+    read has its unchanged parts used again (a stamp is never given twice), but a
+    changed part is read whole.
 
     `likely`: the parts a save probably changed (`step_parts`). They are read with the
     stamps by a statement much cheaper to plan; when a stamp read with them shows
@@ -222,80 +247,121 @@ def kept_plan_rows(project_id: int, likely: tuple[str, ...] = ()) -> dict[str, l
         return plan_rows(project_id)
     if len(_KEPT) >= KEPT_PLANS and project_id not in _KEPT:
         _KEPT.clear()
-    stamps, before = _KEPT.get(project_id, ({}, {}))
+    stamps, counts, before, committed = _KEPT.get(project_id, ({}, {}, {}, False))
+    since = stamps if committed else {}  # the stamps the rows read were committed at
     if likely and before:
-        found = _likely_rows(project_id, (*likely, "entry"), stamps, before)
+        found = _likely_rows(project_id, (*likely, "entry"), stamps, since, before)
         if found is not None:
             return found
     params: list = [project_id]
     for part, (_, where) in _branches().items():
         params += [project_id] * where.count("%s")
-        if part in STAMPED:
+        if part in ROW_STAMPED:
+            params.append(since.get(part, WHOLE) if part in before else WHOLE)
+        elif part in LINK_PARTS:
             params.append(stamps.get(part) if part in before else None)
-    rows, now = _read_stamped(kept_statement(), params, _converters())
-    for part, found in rows.items():
-        if part in before and part in STAMPED and stamps.get(part, -1) == now.get(part, -2):
+    read, now, counts = _read_stamped(kept_statement(), params, _converters())
+    rows = {}
+    for part, found in read.items():
+        if part in LINK_PARTS and part in before and stamps.get(part, -1) == now.get(part, -2):
             rows[part] = before[part]  # not read: unchanged
         else:
-            rows[part] = _settled(part, found, before)
-    _KEPT[project_id] = (now, rows)
+            rows[part] = _settled(project_id, part, found, before, since, counts)
+    _keep(project_id, now, counts, rows)
     return rows
 
 
-def _likely_rows(project_id: int, parts: tuple, stamps: dict, before: dict) -> dict | None:
-    """The plan with `parts` read and every other part kept, if the stamps read in the
-    same statement show those others unchanged; otherwise None."""
+def _keep(project_id: int, now: dict, counts: dict, rows: dict) -> None:
+    _KEPT[project_id] = (now, counts, rows, not connection.in_atomic_block)
+
+
+def _likely_rows(
+    project_id: int, parts: tuple, stamps: dict, since: dict, before: dict
+) -> dict | None:
+    """The plan with `parts` read (a stamped part's rows stamped since) and every other
+    part kept, if the stamps read in the same statement show those others unchanged;
+    otherwise None."""
     converters = _converters()
-    sql, uses = _likely_statement(parts)
-    rows, now = _read_stamped(sql, [project_id] * uses, {p: converters[p] for p in parts})
+    sql = _likely_statement(parts)
+    params = [project_id] + [
+        param
+        for part in parts
+        for param in [project_id] * _branches()[part][1].count("%s")
+        + ([since.get(part, WHOLE)] if part in ROW_STAMPED else [])
+    ]
+    read, now, counts = _read_stamped(sql, params, {p: converters[p] for p in parts})
     for part in STAMPED:
-        if part not in rows and (part not in stamps or now.get(part) != stamps[part]):
+        if part not in read and (part not in stamps or now.get(part) != stamps[part]):
             return None
     rows = {
-        part: before[part] if part not in rows else _settled(part, rows[part], before)
+        part: before[part]
+        if part not in read
+        else _settled(project_id, part, read[part], before, since, counts)
         for part in converters
     }
-    _KEPT[project_id] = (now, rows)
+    _keep(project_id, now, counts, rows)
     return rows
 
 
-def _read_stamped(sql: str, params: list, converters: dict) -> tuple[dict, dict[str, int]]:
-    """Run a statement of stamps ('stamp' rows: the stamp where the id goes, the part as
-    the first value) and of parts' rows: ({part: rows as read}, {part: stamp})."""
+def _read_stamped(sql: str, params: list, converters: dict) -> tuple[dict, dict, dict]:
+    """Run a statement of stamps (`_stamps_branch`) and of parts' rows: ({part: rows as
+    read}, {part: stamp}, {part: row count})."""
     rows: dict[str, list[tuple]] = {part: [] for part in converters}
     now: dict[str, int] = {}
+    counts: dict[str, int] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for part, pk, *values in cursor.fetchall():
             if part == "stamp":
-                now[values[0]] = pk
+                now[values[0]], counts[values[0]] = pk, int(values[1])
             else:
                 rows[part].append(_typed_row(converters[part], pk, values))
-    return rows, now
+    return rows, now, counts
 
 
-def _settled(part: str, found: list[tuple], before: dict) -> list[tuple]:
-    """A part read again, in id order: the list kept before when it is equal to it."""
-    found.sort(key=None if part in LINK_PARTS else itemgetter(0))
+def _settled(
+    project_id: int, part: str, found: list[tuple], before: dict, since: dict, counts: dict
+) -> list[tuple]:
+    """A part as read, in id order. For a part with stamped rows read after the stamp
+    in `since`, `found` are the rows stamped since: the part is the earlier rows with those
+    in their place, unless rows were deleted meanwhile (the part's count says so), when
+    it is read whole. Whatever is equal to the earlier rows, or list, is the earlier
+    one, so that the next check is one of identity."""
     kept = before.get(part)
+    if part in ROW_STAMPED and kept is not None and part in since:
+        if not found and len(kept) == counts.get(part):
+            return kept
+        by_id = {row[0]: row for row in kept}
+        for row in found:
+            old = by_id.get(row[0])
+            by_id[row[0]] = old if old == row else row
+        if len(by_id) == counts.get(part):
+            merged = sorted(by_id.values(), key=itemgetter(0))
+            return kept if merged == kept else merged
+        found = _part_rows(project_id, part)
+    found.sort(key=None if part in LINK_PARTS else itemgetter(0))
     return kept if found == kept else found
 
 
+def _part_rows(project_id: int, part: str) -> list[tuple]:
+    """Every row of one part."""
+    columns, where = _branches()[part]
+    converter = _converters()[part]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} {where}", [project_id] * where.count("%s"))  # noqa: S608
+        return [_typed_row(converter, pk, values) for pk, *values in cursor.fetchall()]
+
+
 @cache
-def _likely_statement(parts: tuple) -> tuple[str, int]:
-    """The stamps and `parts`' rows, as `statement()` gives them (SQL, uses of the id)."""
-    q = connection.ops.quote_name
-    padding = ", ".join(["CAST(NULL AS TEXT)"] * (WIDTH - 1))
+def _likely_statement(parts: tuple) -> str:
+    """The stamps and `parts`' rows, as `statement()` gives them, a stamped part's
+    only after a given stamp. Parameters: the project's id, then per part its own and
+    for a stamped part the stamp."""
     branches = _branches()
-    sql = (
-        f"SELECT 'stamp', {q('stamp')}, {q('part')}, {padding} "  # noqa: S608
-        f"FROM {q(PlanPart._meta.db_table)} WHERE {q('project_id')} = %s UNION ALL "
-        + " UNION ALL ".join(
-            f"SELECT '{part}', {branches[part][0]} {branches[part][1]}"  # noqa: S608
-            for part in parts
-        )
+    return f"{_stamps_branch()} UNION ALL " + " UNION ALL ".join(
+        f"SELECT '{part}', {branches[part][0]} {_since(part, branches[part][1])}"  # noqa: S608
+        for part in parts
     )
-    return sql, sql.count("%s")
 
 
 @cache

@@ -27,7 +27,28 @@ def test_every_example_plan_reads_the_same_from_its_rows(example, team, owner, c
 
 
 def test_a_changed_row_is_read_anew_and_so_are_the_rows_naming_it(team, owner, catalogue):
-    project = fill_plan(make_project(team, name="Filled", created_by=owner), rows=6)
+    changes_read_anew(fill_plan(make_project(team, name="Filled", created_by=owner), rows=6))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_read_alone_keep_the_other_rows_advisor_rows(team, owner, catalogue):
+    """Outside a transaction a save's read brings only the rows changed since the
+    last (`kept_plan_rows`): the advisor makes only theirs again, and the view still
+    equals one made from nothing, through edits, renames, lists and deletes."""
+    project = fill_plan(make_project(team, name="Filled", created_by=owner), rows=5)
+    first = same_view(project)
+    step = JourneyStep.objects.filter(project=project).order_by("pk")[1]
+    JourneyStep.objects.filter(pk=step.pk).update(data_needed="Changed")
+    second = same_view(project)
+    kept = [a is b for a, b in zip(second.journey_steps, first.journey_steps, strict=True)]
+    assert kept == [True, False, True, True, True]
+    changes_read_anew(project)
+    JourneyStep.objects.filter(pk=step.pk).delete()
+    Operation.objects.filter(project=project).last().delete()
+    same_view(project)
+
+
+def changes_read_anew(project) -> None:
     same_view(project)
     step = JourneyStep.objects.filter(project=project).first()
     step.data_needed = "  TBD  "  # a placeholder, with spaces: blank to the advisor

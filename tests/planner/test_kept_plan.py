@@ -47,9 +47,14 @@ def test_every_part_has_its_trigger_and_every_project_its_stamps(team, owner):
     }
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = 'planner_part_changed'"
+            "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE 'planner_%'"
         )
-        assert {name for (name,) in cursor.fetchall()} == tables
+        found = cursor.fetchall()
+    links = {table for name, table in found if name == "planner_part_changed"}
+    # Rows of a part's table take its stamp, inserts and deletes count (migration 0013).
+    stamped = {table for name, table in found if name == "planner_row_stamped"}
+    counted = {table for name, table in found if name == "planner_row_counted"}
+    assert links | stamped == tables and stamped == counted and not links & stamped
     project = make_project(team, created_by=owner)
     stamped = set(PlanPart.objects.filter(project_id=project.pk).values_list("part", flat=True))
     assert stamped == set(PARTS) | set(LINK_PARTS)
@@ -69,11 +74,25 @@ def test_unchanged_parts_are_the_lists_read_before(team, owner, catalogue):
     assert after["operation_entity"] is first["operation_entity"]
 
 
-@pytest.mark.parametrize(
-    "likely", [(), ("journey_step",), ("level", "operation", "operation_entity")], ids=str
-)
+GUESSES = [(), ("journey_step",), ("level", "operation", "operation_entity")]
+
+
+@pytest.mark.parametrize("likely", GUESSES, ids=str)
 def test_every_kind_of_change_is_read(team, owner, catalogue, likely):
-    """Read as a whole, or with a guess of what changed, right or wrong."""
+    """Read as a whole, or with a guess of what changed, right or wrong. Inside the
+    test's transaction a changed part is read whole (it might be rolled back)."""
+    every_kind_of_change(team, owner, likely)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("likely", GUESSES, ids=str)
+def test_every_kind_of_change_is_read_row_by_row(team, owner, catalogue, likely):
+    """As in production, with no transaction around the reads: a changed part's rows
+    stamped since the last read are read, and the part's other rows kept."""
+    every_kind_of_change(team, owner, likely)
+
+
+def every_kind_of_change(team, owner, likely):
     project = fill_plan(make_project(team, created_by=owner), rows=5)
     other = fill_plan(make_project(team, name="Other", created_by=owner), rows=3)
     same(project), same(other)
@@ -155,3 +174,33 @@ def test_a_save_reads_the_parts_it_wrote_and_checks_the_others(team, owner, cata
     Boundary.objects.filter(project=project).update(reason="scaling")
     JourneyStep.objects.filter(project=project).update(data_needed="Edited again")
     assert same(project, likely=step_parts("1"))["boundary"] is not first["boundary"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_changed_row_is_read_alone_and_the_others_kept(team, owner, catalogue):
+    """Outside a transaction, after one row's edit only that row is new; after a
+    delete (the part's count says so) and after a rolled-back read, the part is read
+    whole, and equal to a whole read."""
+    project = fill_plan(make_project(team, created_by=owner), rows=4)
+    first = same(project)["journey_step"]
+    step = JourneyStep.objects.filter(project=project).order_by("pk")[1]
+    JourneyStep.objects.filter(pk=step.pk).update(data_needed="Edited")
+    after = same(project, likely=step_parts("1"))["journey_step"]
+    assert [row is old for row, old in zip(after, first, strict=True)] == [
+        True,
+        False,
+        True,
+        True,
+    ]
+    JourneyStep.objects.filter(pk=first[0][0]).delete()
+    assert len(same(project)["journey_step"]) == 3
+    with pytest.raises(RuntimeError), transaction.atomic():
+        JourneyStep.objects.filter(pk=step.pk).update(data_needed="Rolled back")
+        same(project)
+        raise RuntimeError
+    rows = same(project, likely=step_parts("1"))["journey_step"]
+    assert "Rolled back" not in {row[2] for row in rows}
+    # Another plan's rows were stamped meanwhile, and do not count here.
+    other = fill_plan(make_project(team, name="Other", created_by=owner), rows=2)
+    JourneyStep.objects.filter(project=other).update(data_needed="Theirs")
+    assert same(project)["journey_step"] is rows
