@@ -3,9 +3,11 @@
 import hashlib
 import json
 from contextlib import nullcontext
+from functools import cache
 
 from django.db import connection, transaction
 
+from accounts import lean
 from accounts.models import User
 from planner import activity, registry
 from planner.advisor import ADVISOR_VERSION, Finding, Run, counts, run_rules
@@ -39,14 +41,24 @@ def level_locked(project: Project, number: int) -> LevelAnswer:
 
 
 def level_row(project: Project, number: int, *, lock: bool = False) -> LevelAnswer:
-    """The level's answer row as it stands (created if it was missing)."""
-    rows = LevelAnswer.objects.filter(project=project, level=number)
-    rows = rows.select_for_update() if lock else rows
-    answer = rows.first()
-    if answer is None:
+    """The level's answer row as it stands (created if it was missing). One plain
+    statement (`accounts.lean`): every answer save reads it."""
+    locks = lock and connection.features.has_select_for_update
+    sql = _level_sql() + (" FOR UPDATE" if locks else "")
+    found = lean.fetch(sql, [project.pk, number])
+    if not found:
         ensure_plan_rows(project)
-        answer = rows.get()
+        found = lean.fetch(sql, [project.pk, number])
+    (answer,) = lean.instances(found[0], LevelAnswer)
     return answer
+
+
+@cache
+def _level_sql() -> str:
+    return (
+        f"SELECT {lean.columns(LevelAnswer, 'a')} FROM {lean.table(LevelAnswer)} a "  # noqa: S608
+        "WHERE a.project_id = %s AND a.level = %s"
+    )
 
 
 STATUS_FIELDS = ("status", "skip_reason")

@@ -500,7 +500,17 @@ class Plan:
         sources += [
             (("core", "core_question", key), q["answer"]) for key, q in self.core_questions.items()
         ]
-        sources += [(rel, f"{rel['sync']}. {rel['failure']}") for rel in self.relationships]
+        return self._failures_in(sources) + self.relationship_failures
+
+    @derived
+    def relationship_failures(self) -> list[tuple[Evidence, set[str]]]:
+        """`failure_sentences` of the relationships, worked out apart: a plan has many,
+        and most saves leave them (and the services) alone, so the value carries over."""
+        return self._failures_in(
+            [(rel, f"{rel['sync']}. {rel['failure']}") for rel in self.relationships]
+        )
+
+    def _failures_in(self, sources: list[tuple[Any, str]]) -> list[tuple[Evidence, set[str]]]:
         found = []
         for where, said in sources:
             if not says_failure(said):
