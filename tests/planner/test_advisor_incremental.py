@@ -130,3 +130,26 @@ def test_a_service_named_in_a_journey_step_is_followed():
     named = {**steps[0], "external_services": "Zanzibar Maps"}
     after = assert_same_as_from_nothing({**document, "journey_steps": [named, *steps[1:]]}, run)
     assert any("Zanzibar Maps" in f.message for f in after.findings)
+
+
+def test_an_answer_leaves_the_relationships_failure_sentences_as_worked_out():
+    """The relationships' failure sentences are worked out apart from the answers'
+    (`relationship_failures`): an answer's edit carries them over from the last run, a
+    relationship that now says how it fails works them out again, and every run finds
+    what a run from nothing finds."""
+    document = example_document("realtime-chat")
+    key = "derived_relationship_failures"
+    run = run_rules(document)
+    assert key in run.worked
+    levels = document["levels"]
+    answered = {**levels["1"], "answers": {**levels["1"]["answers"], "data_when": "Nightly"}}
+    edited = {**document, "levels": {**levels, "1": answered}}
+    again = assert_same_as_from_nothing(edited, run)
+    assert again.worked[key] is run.worked[key]
+    relationships = document["relationships"]
+    retried = {**relationships[0], "failure": "Retry with backoff, then queue it"}
+    other = assert_same_as_from_nothing(
+        {**edited, "relationships": [retried, *relationships[1:]]}, again
+    )
+    assert other.worked[key] is not again.worked[key]
+    assert any("Retry with backoff" in ev["text"] for ev, _ in other.worked[key][0])
