@@ -97,6 +97,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Values travel apart from the SQL, and a statement a connection has run twice is
+    # prepared: PostgreSQL then plans it once per connection instead of at every run
+    # (a save's and a page's statements are the same every time). Not for a pooler in
+    # transaction mode (PgBouncer): PREPARE_THRESHOLD=off turns preparing off.
+    threshold = os.environ.get("PREPARE_THRESHOLD", "2")
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": None if threshold == "off" else int(threshold),
+    }
 
 # The page cache (planner/page_cache.py) keys pages by versions read from the database
 # on every request, so each process may keep its own: an entry can go unused, never

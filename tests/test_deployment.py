@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Role
@@ -99,3 +100,19 @@ def test_ssl_redirect_follows_the_forwarded_scheme(client, settings, scheme, db)
     settings.SECURE_SSL_REDIRECT = True
     response = client.get(reverse("login"), HTTP_X_FORWARDED_PROTO=scheme)
     assert response.status_code == (200 if scheme == "https" else 301)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statements")
+def test_a_statement_run_twice_on_a_connection_is_prepared(db):
+    """On PostgreSQL values travel apart from the SQL and a repeated statement is
+    prepared (settings: `server_side_binding`, `prepare_threshold`): planned once per
+    connection. The save's and the page's statements are the same every time."""
+    sql = "SELECT count(*) FROM planner_project WHERE id = %s"
+    with connection.cursor() as cursor:
+        for pk in (1, 2, 3):
+            cursor.execute(sql, [pk])
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%planner_project WHERE id = $1%"],
+        )
+        assert cursor.fetchone()[0] == 1
