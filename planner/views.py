@@ -20,7 +20,7 @@ from planner import forms as plan_forms
 from planner.access import ROLE_MESSAGES, project_view
 from planner.advisor import SEVERITIES
 from planner.advisor.words import context_line
-from planner.diagrams import STEP_DIAGRAMS, step_diagrams
+from planner.diagrams import step_diagrams
 from planner.examples import example_list
 from planner.finding_forms import DismissForm
 from planner.levels import CORE_QUESTIONS, LEVELS, level
@@ -373,10 +373,9 @@ def respond(
         html += render_to_string(
             "planner/workspace.html#rows", {**ctx, "section": section}, request
         )
-    if step in STEP_DIAGRAMS:  # the live diagram follows the save (a new image version)
-        html += render_to_string("planner/workspace.html#diagrams", ctx, request)
-    html += render_to_string("planner/workspace.html#sidebar", ctx, request)
-    html += render_to_string("planner/workspace.html#advisor", ctx, request)
+    # The live diagram follows the save (a new image version), with the sidebar and
+    # the advisor: one render.
+    html += render_to_string("planner/workspace.html#panels", ctx, request)
     return HttpResponse(html, status=status)
 
 
