@@ -7,6 +7,7 @@ PostgreSQL."""
 import pytest
 from django.db import connection, transaction
 
+from planner import services
 from planner.models import (
     ROW_MODELS,
     Boundary,
@@ -204,3 +205,17 @@ def test_a_changed_row_is_read_alone_and_the_others_kept(team, owner, catalogue)
     other = fill_plan(make_project(team, name="Other", created_by=owner), rows=2)
     JourneyStep.objects.filter(project=other).update(data_needed="Theirs")
     assert same(project)["journey_step"] is rows
+
+
+def test_stored_findings_keep_their_json_out_of_line(team, owner, catalogue):
+    """Every save moves the stamp of each step's unchanged findings: with the JSON out
+    of line (migration 0014) that copies the row's keys, not its findings."""
+    project = fill_plan(make_project(team, created_by=owner), rows=5)
+    services.findings_refresh(load_plan(project, "context"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reloptions, pg_relation_size(c.reltoastrelid) FROM pg_class c "
+            "WHERE c.relname = 'planner_projectfindings'"
+        )
+        options, toasted = cursor.fetchone()
+    assert "toast_tuple_target=128" in options and toasted > 0
