@@ -134,6 +134,16 @@ def every_kind_of_change(team, owner, likely):
         change()
         same(project, likely)
         same(other)  # another plan's rows are its own
+        assert counted(project) and counted(other)
+
+
+def counted(project) -> bool:
+    """Each part's row count, as the triggers keep it, is its table's."""
+    kept = dict(PlanPart.objects.filter(project_id=project.pk).values_list("part", "rows"))
+    return all(
+        kept[part] == model.objects.filter(project_id=project.pk).count()
+        for part, (model, _) in PARTS.items()
+    )
 
 
 def test_two_writes_in_one_transaction_and_a_rollback(team, owner, catalogue):
