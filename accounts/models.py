@@ -60,6 +60,9 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name or self.email
 
+    def personal_team(self) -> "Team":
+        return self.teams.filter(personal=True, membership__role=Role.OWNER).first()
+
 
 class Session(AbstractBaseSession):
     """Django's database session, with the signed-in user beside the data: a project
@@ -74,9 +77,6 @@ class Session(AbstractBaseSession):
     @classmethod
     def get_session_store_class(cls):
         return import_module(settings.SESSION_ENGINE).SessionStore
-
-    def personal_team(self) -> "Team":
-        return self.teams.filter(personal=True, membership__role=Role.OWNER).first()
 
 
 class Role(models.TextChoices):
