@@ -185,6 +185,9 @@ STAMPED = (*PARTS, *LINK_PARTS)  # the parts with a stamp: all but the catalogue
 # rows stamped since are read. A list of references is read whole.
 ROW_STAMPED = tuple(PARTS)
 WHOLE = -1  # below every row's stamp: the whole part
+# What the plan's catalogue entries are read from: the catalogue as a whole (its stamp
+# is the `PlanPart` row of project 0, migration 0015) and the rows that use entries.
+ENTRY_SOURCES = ("catalogue", "decision", "technique")
 
 
 def _stamps_branch() -> str:
@@ -194,8 +197,17 @@ def _stamps_branch() -> str:
     padding = ", ".join(["CAST(NULL AS TEXT)"] * (WIDTH - 2))
     return (
         f"SELECT 'stamp', {q('stamp')}, {q('part')}, CAST({q('rows')} AS TEXT), {padding} "  # noqa: S608
-        f"FROM {q(PlanPart._meta.db_table)} WHERE {q('project_id')} = %s"
+        f"FROM {q(PlanPart._meta.db_table)} WHERE {q('project_id')} = %s "
+        f"OR ({q('project_id')} = 0 AND {q('part')} = 'catalogue')"
     )
+
+
+def _entries_moved(stamp_of) -> str:
+    """The catalogue entries' condition: read them unless the stamps of what they are
+    read from (`ENTRY_SOURCES`, each given by `stamp_of(part)` as SQL) are the ones
+    given (one parameter each; NULL: read them)."""
+    same = " AND ".join(f"{stamp_of(part)} = %s" for part in ENTRY_SOURCES)
+    return f" AND (({same}) IS NOT TRUE)"
 
 
 def _since(part: str, where: str) -> str:
@@ -218,6 +230,8 @@ def kept_statement() -> str:
         if part in LINK_PARTS:
             stamp = f"SELECT stamp FROM stamps WHERE part = '{part}'"  # noqa: S608
             where += f" AND ((({stamp}) = %s) IS NOT TRUE)"
+        elif part == "entry":
+            where += _entries_moved(lambda p: f"(SELECT stamp FROM stamps WHERE part = '{p}')")  # noqa: S608
         branches.append(f"SELECT '{part}', {columns} {_since(part, where)}")  # noqa: S608
     stamps = _stamps_branch().replace("SELECT 'stamp', ", "SELECT ", 1)
     return (
@@ -260,15 +274,49 @@ def kept_plan_rows(project_id: int, likely: tuple[str, ...] = ()) -> dict[str, l
             params.append(since.get(part, WHOLE) if part in before else WHOLE)
         elif part in LINK_PARTS:
             params.append(stamps.get(part) if part in before else None)
+        else:
+            params += _entry_stamps(stamps, before)
     read, now, counts = _read_stamped(kept_statement(), params, _converters())
     rows = {}
     for part, found in read.items():
-        if part in LINK_PARTS and part in before and stamps.get(part, -1) == now.get(part, -2):
+        if part in before and _unchanged(part, stamps, now):
             rows[part] = before[part]  # not read: unchanged
         else:
             rows[part] = _settled(project_id, part, found, before, since, counts)
     _keep(project_id, now, counts, rows)
     return rows
+
+
+def _entry_stamps(stamps: dict, before: dict) -> list:
+    return [stamps.get(part) if "entry" in before else None for part in ENTRY_SOURCES]
+
+
+def _stamp_of(part: str) -> str:
+    """A part's stamp as a subquery of `_likely_statement` (the project's id a
+    parameter, but for the catalogue's, project 0)."""
+    q = connection.ops.quote_name
+    project = "0" if part == "catalogue" else "%s"
+    return (
+        f"(SELECT {q('stamp')} FROM {q(PlanPart._meta.db_table)} "  # noqa: S608
+        f"WHERE {q('project_id')} = {project} AND {q('part')} = '{part}')"
+    )
+
+
+def _likely_entry_params(project_id: int, stamps: dict, before: dict) -> list:
+    """`_stamp_of`'s parameters, each followed by the stamp kept."""
+    kept = _entry_stamps(stamps, before)
+    return [
+        value
+        for part, stamp in zip(ENTRY_SOURCES, kept, strict=True)
+        for value in ([] if part == "catalogue" else [project_id]) + [stamp]
+    ]
+
+
+def _unchanged(part: str, stamps: dict, now: dict) -> bool:
+    """Whether a part read only when it changed (a list of references, the catalogue
+    entries) was left unread, its stamps being the ones kept."""
+    sources = ENTRY_SOURCES if part == "entry" else (part,) if part in LINK_PARTS else ()
+    return bool(sources) and all(stamps.get(p, -1) == now.get(p, -2) for p in sources)
 
 
 def _keep(project_id: int, now: dict, counts: dict, rows: dict) -> None:
@@ -288,6 +336,7 @@ def _likely_rows(
         for part in parts
         for param in [project_id] * _branches()[part][1].count("%s")
         + ([since.get(part, WHOLE)] if part in ROW_STAMPED else [])
+        + (_likely_entry_params(project_id, stamps, before) if part == "entry" else [])
     ]
     read, now, counts = _read_stamped(sql, params, {p: converters[p] for p in parts})
     for part in STAMPED:
@@ -295,7 +344,7 @@ def _likely_rows(
             return None
     rows = {
         part: before[part]
-        if part not in read
+        if part not in read or (part in before and _unchanged(part, stamps, now))
         else _settled(project_id, part, read[part], before, since, counts)
         for part in converters
     }
@@ -360,6 +409,7 @@ def _likely_statement(parts: tuple) -> str:
     branches = _branches()
     return f"{_stamps_branch()} UNION ALL " + " UNION ALL ".join(
         f"SELECT '{part}', {branches[part][0]} {_since(part, branches[part][1])}"  # noqa: S608
+        + (_entries_moved(_stamp_of) if part == "entry" else "")
         for part in parts
     )
 

@@ -7,6 +7,7 @@ PostgreSQL."""
 import pytest
 from django.db import connection, transaction
 
+from planner import plan_rows as plan_rows_module
 from planner import services
 from planner.models import (
     ROW_MODELS,
@@ -229,3 +230,31 @@ def test_stored_findings_keep_their_json_out_of_line(team, owner, catalogue):
         )
         options, toasted = cursor.fetchone()
     assert "toast_tuple_target=128" in options and toasted > 0
+
+
+def test_the_catalogue_entries_are_read_again_only_when_they_may_have_changed(
+    team, owner, catalogue, monkeypatch
+):
+    """The plan's catalogue entries are read again only when the catalogue's stamp
+    (a trigger on its table, migration 0015) or the plan's decisions or techniques
+    moved; otherwise they are the list kept."""
+    project = fill_plan(make_project(team, created_by=owner), rows=3)
+    read = []
+    reader = plan_rows_module._read_stamped
+
+    def spy(sql, params, converters):
+        found = reader(sql, params, converters)
+        read.append(len(found[0].get("entry", [])))
+        return found
+
+    monkeypatch.setattr(plan_rows_module, "_read_stamped", spy)
+    first = same(project, step_parts("1"))["entry"]
+    assert first and read[-1] == len(first)
+    JourneyStep.objects.filter(project=project).update(data_needed="Edited")
+    assert same(project, step_parts("1"))["entry"] is first and read[-1] == 0
+    assert same(project)["entry"] is first and read[-1] == 0
+    CatalogueEntry.objects.filter(pk=first[0][0]).update(summary="Edited by the team")
+    assert same(project, step_parts("1"))["entry"] is not first and read[-1] == len(first)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'planner_catalogue_changed'")
+        assert cursor.fetchone()[0] == 1
