@@ -5,6 +5,7 @@ from django import forms
 from accounts.models import User
 from planner import registry
 from planner.models import Comment, ImprovementItem
+from planner.widgets import DateInput
 
 COMMENT_LIMIT = Comment._meta.get_field("body").max_length
 NOTE_LIMIT = ImprovementItem._meta.get_field("note").max_length
@@ -61,7 +62,7 @@ class ImprovementForm(forms.ModelForm):
         model = ImprovementItem
         fields = ["owner", "due", "status", "note"]
         widgets = {
-            "due": forms.DateInput(attrs={"type": "date"}),
+            "due": DateInput(),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 

@@ -3,6 +3,8 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
+from planner.widgets import DateInput
+
 
 class ShareLinkForm(forms.Form):
     label = forms.CharField(
@@ -18,7 +20,7 @@ class ShareLinkForm(forms.Form):
     expires_on = forms.DateField(
         required=False,
         label="Expires on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="The link stops working at the end of this day (UTC). Leave empty for no expiry.",
     )
 

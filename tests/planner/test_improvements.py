@@ -1,7 +1,9 @@
 """The improvement plan: open findings tracked as work, following their finding."""
 
 import csv
+import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -108,6 +110,28 @@ def test_editing_an_item_sets_owner_due_date_status_and_note(project, editor, ed
         "Next sprint",
     )
     assert ["Status", "Open", "In progress"] in project.activities.first().changes
+
+
+def test_a_due_date_is_shown_in_the_date_picker_and_kept_by_a_save(project, editor, editor_client):
+    """The date picker takes ISO dates only (a date written "15/01/2027" shows as no
+    date): the item's form shows the due date so, and saving the form as shown keeps
+    it."""
+    item = ImprovementItem.objects.create(
+        project=project,
+        finding_key="A:1",
+        title="A",
+        step="1",
+        severity="low",
+        due=datetime.date(2027, 1, 15),
+    )
+    url = reverse("improvement_edit", args=[project.pk, item.pk])
+    html = editor_client.get(url).content.decode()
+    shown = re.search(r'<input type="date" name="[^"]*due" value="([^"]*)"', html)
+    assert shown and shown[1] == "2027-01-15", shown
+    data = {"owner": "", "due": shown[1], "status": "open", "note": "As shown"}
+    assert editor_client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert item.due == datetime.date(2027, 1, 15)
 
 
 def test_bad_input_comes_back_at_the_field(project, outsider, editor_client):
