@@ -190,13 +190,13 @@ WHOLE = -1  # below every row's stamp: the whole part
 ENTRY_SOURCES = ("catalogue", "decision", "technique")
 
 
-def _stamps_branch() -> str:
-    """The plan's stamps as rows of the statements below: 'stamp', the stamp where the
-    id goes, then the part and its row count."""
+def _stamps_branch(label: str = "'stamp', ") -> str:
+    """The plan's stamps as rows of the statements below: 'stamp' (`label`), the stamp
+    where the id goes, then the part and its row count."""
     q = connection.ops.quote_name
     padding = ", ".join(["CAST(NULL AS TEXT)"] * (WIDTH - 2))
     return (
-        f"SELECT 'stamp', {q('stamp')}, {q('part')}, CAST({q('rows')} AS TEXT), {padding} "  # noqa: S608
+        f"SELECT {label}{q('stamp')}, {q('part')}, CAST({q('rows')} AS TEXT), {padding} "  # noqa: S608
         f"FROM {q(PlanPart._meta.db_table)} WHERE {q('project_id')} = %s "
         f"OR ({q('project_id')} = 0 AND {q('part')} = 'catalogue')"
     )
@@ -233,7 +233,7 @@ def kept_statement() -> str:
         elif part == "entry":
             where += _entries_moved(lambda p: f"(SELECT stamp FROM stamps WHERE part = '{p}')")  # noqa: S608
         branches.append(f"SELECT '{part}', {columns} {_since(part, where)}")  # noqa: S608
-    stamps = _stamps_branch().replace("SELECT 'stamp', ", "SELECT ", 1)
+    stamps = _stamps_branch(label="")  # the CTE's rows; labelled where they are selected
     return (
         f"WITH stamps AS MATERIALIZED ({stamps}) "  # noqa: S608
         "SELECT 'stamp', * FROM stamps UNION ALL " + " UNION ALL ".join(branches)
@@ -274,7 +274,7 @@ def kept_plan_rows(project_id: int, likely: tuple[str, ...] = ()) -> dict[str, l
             params.append(since.get(part, WHOLE) if part in before else WHOLE)
         elif part in LINK_PARTS:
             params.append(stamps.get(part) if part in before else None)
-        else:
+        elif part == "entry":
             params += _entry_stamps(stamps, before)
     read, now, counts = _read_stamped(kept_statement(), params, _converters())
     rows = {}

@@ -388,7 +388,7 @@ def save_form(form, logged=None) -> bool:
     (someone saved one with the same name a moment ago); nothing is saved then.
     """
     instance = form.instance
-    links = [n for n in form.Meta.fields if instance._meta.get_field(n).many_to_many]
+    links = link_fields(form)
     fields = [n for n in form.Meta.fields if n not in links]
     fields += getattr(form, "instance_fields", [])
     # A row alone is one statement, atomic by itself. With lists of references the
@@ -423,15 +423,16 @@ def save_form(form, logged=None) -> bool:
     return True
 
 
+def link_fields(form) -> list[str]:
+    """The form's lists of references (many-to-many fields)."""
+    return [n for n in form.Meta.fields if form.instance._meta.get_field(n).many_to_many]
+
+
 def logs_along(form) -> bool:
     """Whether the row's write can carry its log entry (`save_form`'s `logged`): an
-    existing row without lists of references, on PostgreSQL."""
-    instance = form.instance
-    return (
-        connection.vendor == "postgresql"
-        and instance.pk is not None
-        and not any(instance._meta.get_field(n).many_to_many for n in form.Meta.fields)
-    )
+    existing row without lists of references (`save_versioned` writes both, in one
+    statement on PostgreSQL)."""
+    return form.instance.pk is not None and not link_fields(form)
 
 
 MERGE_ATTEMPTS = 3
@@ -462,9 +463,9 @@ def save_merging(form, write=save_form, **form_kwargs) -> tuple:
 
 def save_recorded(request: HttpRequest, project: Project, form, write=save_form, **where) -> tuple:
     """Validate the bound form, then `save_merging` and the activity entry (with the fields
-    the save changed) together: in one statement where `logs_along`, otherwise in one
-    transaction. The row is read for "before" ahead of validation, which writes the
-    submitted values into it."""
+    the save changed) together: with the row's own write where `logs_along` (one
+    statement on PostgreSQL), otherwise in one transaction. The row is read for "before"
+    ahead of validation, which writes the submitted values into it."""
     before = activity.snapshot(form.instance, activity.form_fields(form))
     if not form.is_valid():
         return form, INVALID
